@@ -1,0 +1,61 @@
+"""Every ``WAGTAIL_KLIMAKRONSJ_*`` setting with its default, read at call time.
+
+Use ``from wagtail_klimakronsj.conf import settings`` and read ``settings.NAME``:
+the value is looked up on each access, so ``override_settings`` works.
+"""
+
+from pathlib import Path
+
+from django.conf import settings as django_settings
+
+PREFIX = "WAGTAIL_KLIMAKRONSJ_"
+
+DEFAULTS = {
+    # Time zone in which session dates and deadlines are entered and shown.
+    "TIME_ZONE": "Europe/Oslo",
+    # The template every public page of the package extends.
+    "BASE_TEMPLATE": "wagtail_klimakronsj/base.html",
+    # Pages older than this (days since publication) show an "older content" notice.
+    "STALE_CONTENT_AGE_DAYS": 365,
+    # Sender of every email; None means DEFAULT_FROM_EMAIL.
+    "FROM_EMAIL": None,
+    # Organiser addresses notified of new applications when an event sets none.
+    "ORGANISER_EMAILS": [],
+    # JSON file with the municipality list (same shape as the shipped one).
+    "MUNICIPALITIES_FILE": str(Path(__file__).parent / "data" / "municipalities.json"),
+    # Days after an event's last session before its applicants' personal data is erased.
+    "RETENTION_DAYS": 180,
+    # How long an applicant's signed link to their own page stays valid, in days.
+    "MANAGE_LINK_MAX_AGE_DAYS": 365,
+    # Anti-spam: submissions faster than this (seconds after the form was shown) are held.
+    "MIN_FILL_SECONDS": 3,
+    # Rate limits: (count, seconds). Per email address, and a generous one per IP address
+    # because many municipal employees share one address.
+    "RATE_LIMIT_PER_EMAIL": (5, 3600),
+    "RATE_LIMIT_PER_IP": (200, 3600),
+    "FEEDBACK_RATE_LIMIT_PER_IP": (30, 3600),
+    # Cache alias used for rate limits (use a shared cache with several app servers).
+    "CACHE": "default",
+    # Number of attempts to send one email before it is marked as failed.
+    "MAIL_MAX_ATTEMPTS": 8,
+    # Lock the event row while allocating seats. Only ever disabled to show the race.
+    "SEAT_LOCKING": True,
+    # Proposals per page in the archive.
+    "PROPOSALS_PER_PAGE": 20,
+    # Rows fetched per database round trip when streaming exports.
+    "EXPORT_CHUNK_SIZE": 2000,
+}
+
+
+class KlimakronsjSettings:
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown setting {PREFIX}{name}")
+        return getattr(django_settings, PREFIX + name, DEFAULTS[name])
+
+
+settings = KlimakronsjSettings()
+
+
+def from_email():
+    return settings.FROM_EMAIL or django_settings.DEFAULT_FROM_EMAIL

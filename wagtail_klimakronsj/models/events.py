@@ -1,0 +1,443 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from ..blocks import EventBodyBlock
+from ..compat import PAGE_MODEL
+from ..timezone import end_of_day, local_datetime
+from .notifications import NotificationKind
+
+
+class EventFormat(models.TextChoices):
+    DIGITAL = "digital", _("Digital")
+    PHYSICAL = "physical", _("Physical")
+    HYBRID = "hybrid", _("Hybrid (digital and physical)")
+
+
+class SeatPolicy(models.TextChoices):
+    REVIEW = "review", _("Review: the organiser decides every application")
+    FIRST_COME = "first_come", _("First come: accepted while seats are left, then a waiting list")
+
+
+class EventStatus(models.TextChoices):
+    NOT_YET_OPEN = "not_yet_open", _("Not yet open for applications")
+    OPEN = "open", _("Open for applications")
+    WAITING_LIST = "waiting_list", _("Waiting list only")
+    FULL = "full", _("Full")
+    CLOSED = "closed", _("Applications closed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PAST = "past", _("Past")
+
+
+class EventPageMixin(models.Model):
+    """Everything an event page carries; combine with the site's base page model.
+
+    ``AbstractEventPage`` combines it with Wagtail's ``Page``; a site with a custom
+    base page model (Wagtail 8) writes ``class MyEventPage(EventPageMixin, MyBasePage)``.
+    """
+
+    lead = models.TextField(_("lead"), blank=True, max_length=1000)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt_text = models.CharField(
+        _("image alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it. Leave empty if decorative."),
+    )
+    image_credit = models.CharField(
+        _("image credit"),
+        max_length=250,
+        blank=True,
+        help_text=_("For example 'Illustrasjon: Miljødirektoratet/Hyperredink/Uniform'."),
+    )
+    body = StreamField(EventBodyBlock(), verbose_name=_("body"), blank=True)
+    published_date = models.DateField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_("Shown on the page. Leave empty to use the date of first publication."),
+    )
+
+    audience = models.CharField(
+        _("audience"),
+        max_length=250,
+        blank=True,
+        help_text=_("For example 'Employees and elected officials of municipalities'."),
+    )
+    organiser = models.CharField(_("organiser"), max_length=200, blank=True)
+    organiser_url = models.URLField(_("organiser's web address"), blank=True)
+    publisher = models.CharField(
+        _("publisher"),
+        max_length=200,
+        blank=True,
+        help_text=_("The body publishing this page, if not the organiser."),
+    )
+    price = models.DecimalField(
+        _("price (NOK)"),
+        max_digits=8,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("0 means the event is free."),
+    )
+    contact_url = models.URLField(
+        _("contact link"),
+        blank=True,
+        help_text=_("For example a secure-message service."),
+    )
+    contact_text = models.CharField(
+        _("contact text"),
+        max_length=250,
+        blank=True,
+        help_text=_("For example 'Contact us via secure message if you want an answer'."),
+    )
+
+    event_format = models.CharField(
+        _("format"), max_length=20, choices=EventFormat.choices, default=EventFormat.DIGITAL
+    )
+    location_name = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True, max_length=500)
+    meeting_url = models.URLField(
+        _("meeting link"),
+        blank=True,
+        max_length=500,
+        help_text=_("Never shown publicly: sent only to accepted participants."),
+    )
+
+    seat_limit = models.PositiveIntegerField(
+        _("seat limit"), default=50, validators=[MinValueValidator(1)]
+    )
+    seat_policy = models.CharField(
+        _("seat policy"), max_length=20, choices=SeatPolicy.choices, default=SeatPolicy.REVIEW
+    )
+    municipality_cap = models.PositiveSmallIntegerField(
+        _("seats per municipality"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("At most this many accepted participants per municipality. Empty: no cap."),
+    )
+    waiting_list = models.BooleanField(
+        _("waiting list"),
+        default=True,
+        help_text=_("When seats run out, take further applications on a waiting list."),
+    )
+    show_seats_left = models.BooleanField(_("show the number of seats left"), default=True)
+    applications_open_date = models.DateField(
+        _("applications open"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: open as soon as the page is published."),
+    )
+    applications_open_time = models.TimeField(
+        _("opening time"), null=True, blank=True, help_text=_("Empty: 00:00.")
+    )
+    application_deadline_date = models.DateField(_("application deadline"), null=True, blank=True)
+    application_deadline_time = models.TimeField(
+        _("deadline time"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Applications are accepted until this time on the deadline date. "
+            "Empty: until the end of that day (23:59)."
+        ),
+    )
+    application_page = models.ForeignKey(
+        PAGE_MODEL,
+        verbose_name=_("application form page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The page on this site where applicants apply."),
+    )
+    external_application_url = models.URLField(
+        _("external application form"),
+        blank=True,
+        help_text=_("Or: the address of a form on another site."),
+    )
+    organiser_emails = models.TextField(
+        _("organiser email addresses"),
+        blank=True,
+        help_text=_("Notified of each new application. One address per line."),
+    )
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data for (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Days after the last session. Empty: the site's default."),
+    )
+
+    content_panels = [
+        FieldPanel("lead"),
+        MultiFieldPanel(
+            [FieldPanel("image"), FieldPanel("image_alt_text"), FieldPanel("image_credit")],
+            heading=_("Image"),
+        ),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("audience"),
+                FieldRowPanel([FieldPanel("organiser"), FieldPanel("organiser_url")]),
+                FieldPanel("publisher"),
+                FieldPanel("price"),
+                FieldRowPanel([FieldPanel("contact_url"), FieldPanel("contact_text")]),
+                FieldPanel("published_date"),
+            ],
+            heading=_("About the event"),
+        ),
+    ]
+    sessions_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("event_format"),
+                FieldPanel("location_name"),
+                FieldPanel("address"),
+                FieldPanel("meeting_url"),
+            ],
+            heading=_("Where"),
+        ),
+        InlinePanel("klimakronsj_sessions", heading=_("Sessions"), label=_("Session"), min_num=1),
+        InlinePanel(
+            "klimakronsj_guiding_questions",
+            heading=_("Guiding questions"),
+            label=_("Question"),
+        ),
+    ]
+    applications_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("seat_limit"),
+                FieldPanel("seat_policy"),
+                FieldPanel("municipality_cap"),
+                FieldPanel("waiting_list"),
+                FieldPanel("show_seats_left"),
+            ],
+            heading=_("Seats"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("applications_open_date"), FieldPanel("applications_open_time")]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("application_deadline_date"), FieldPanel("application_deadline_time")]
+                ),
+                FieldPanel("application_page"),
+                FieldPanel("external_application_url"),
+            ],
+            heading=_("Applications"),
+        ),
+        FieldPanel("organiser_emails"),
+        InlinePanel("klimakronsj_email_texts", heading=_("Email texts"), label=_("Email text")),
+        FieldPanel("retention_days"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    # -- sessions and times -------------------------------------------------
+
+    @cached_property
+    def sessions(self):
+        """The event's sessions in time order (one query, cached on the instance)."""
+        return sorted(
+            self.klimakronsj_sessions.all(), key=lambda s: (s.date, s.start_time, s.pk or 0)
+        )
+
+    @cached_property
+    def guiding_questions(self):
+        return list(self.klimakronsj_guiding_questions.all())
+
+    @property
+    def starts_at(self):
+        return self.sessions[0].starts_at if self.sessions else None
+
+    @property
+    def ends_at(self):
+        return max(s.ends_at for s in self.sessions) if self.sessions else None
+
+    @property
+    def opens_at(self):
+        if not self.applications_open_date:
+            return None
+        return local_datetime(
+            self.applications_open_date, self.applications_open_time or datetime.time.min
+        )
+
+    @property
+    def closes_at(self):
+        """The instant applications close; applying is possible strictly before it."""
+        if not self.application_deadline_date:
+            return None
+        if self.application_deadline_time is None:
+            return end_of_day(self.application_deadline_date)
+        return local_datetime(self.application_deadline_date, self.application_deadline_time)
+
+    @property
+    def is_free(self):
+        return not self.price
+
+    # -- seats and status ---------------------------------------------------
+
+    def count_accepted(self):
+        from .applications import Application, ApplicationStatus
+
+        return Application.objects.filter(event_id=self.pk, status=ApplicationStatus.ACCEPTED).count()
+
+    @cached_property
+    def seats_taken(self):
+        return self.count_accepted()
+
+    @property
+    def seats_left(self):
+        return max(self.seat_limit - self.seats_taken, 0)
+
+    def applications_open(self, now=None):
+        """Whether the server takes an application now (ignores seats)."""
+        now = now or timezone.now()
+        if self.ends_at and now >= self.ends_at:
+            return False
+        if self.starts_at and now >= self.starts_at:
+            return False
+        if self.opens_at and now < self.opens_at:
+            return False
+        if self.closes_at and now >= self.closes_at:
+            return False
+        return True
+
+    def get_status(self, now=None):
+        now = now or timezone.now()
+        if self.ends_at and now >= self.ends_at:
+            return EventStatus.PAST
+        if self.starts_at and now >= self.starts_at:
+            return EventStatus.IN_PROGRESS
+        if self.opens_at and now < self.opens_at:
+            return EventStatus.NOT_YET_OPEN
+        if self.closes_at and now >= self.closes_at:
+            return EventStatus.CLOSED
+        if self.seats_left <= 0:
+            return EventStatus.WAITING_LIST if self.waiting_list else EventStatus.FULL
+        return EventStatus.OPEN
+
+    @property
+    def status(self):
+        return self.get_status()
+
+    def get_organiser_emails(self):
+        from ..conf import settings
+
+        own = [line.strip() for line in self.organiser_emails.splitlines() if line.strip()]
+        return own or list(settings.ORGANISER_EMAILS)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.closes_at and self.opens_at and self.closes_at <= self.opens_at:
+            errors["application_deadline_date"] = _(
+                "The deadline must be after applications open."
+            )
+        if self.application_page_id and self.external_application_url:
+            errors["external_application_url"] = _(
+                "Choose either a form page on this site or an external form, not both."
+            )
+        if self.event_format in (EventFormat.PHYSICAL, EventFormat.HYBRID) and not self.address:
+            errors["address"] = _("A physical or hybrid event needs an address.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class AbstractEventPage(EventPageMixin, Page):
+    """The event page on Wagtail's ``Page``: subclass this to add fields of your own."""
+
+    content_panels = Page.content_panels + EventPageMixin.content_panels
+    search_fields = Page.search_fields + [index.SearchField("lead"), index.SearchField("body")]
+
+    class Meta:
+        abstract = True
+
+
+class EventSession(Orderable):
+    page = ParentalKey(PAGE_MODEL, on_delete=models.CASCADE, related_name="klimakronsj_sessions")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("starts"))
+    end_time = models.TimeField(_("ends"))
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        return self.title or f"{self.date:%Y-%m-%d} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    @property
+    def starts_at(self):
+        return local_datetime(self.date, self.start_time)
+
+    @property
+    def ends_at(self):
+        return local_datetime(self.date, self.end_time)
+
+    def clean(self):
+        super().clean()
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("A session must end after it starts.")})
+
+
+class GuidingQuestion(Orderable):
+    page = ParentalKey(
+        PAGE_MODEL, on_delete=models.CASCADE, related_name="klimakronsj_guiding_questions"
+    )
+    text = models.CharField(_("question"), max_length=500)
+    is_sub_question = models.BooleanField(
+        _("sub-question"),
+        default=False,
+        help_text=_("Shown nested under the question before it (as in 'For example: …')."),
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("guiding question")
+        verbose_name_plural = _("guiding questions")
+
+    def __str__(self):
+        return self.text
+
+
+class EventEmailText(Orderable):
+    """An editor's own text for one kind of email of one event (else the default)."""
+
+    page = ParentalKey(PAGE_MODEL, on_delete=models.CASCADE, related_name="klimakronsj_email_texts")
+    kind = models.CharField(_("email"), max_length=30, choices=NotificationKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Plain text. Placeholders: {name}, {event}, {status}, {sessions}, {manage_url}, "
+            "{meeting_url} (acceptance only), {group}."
+        ),
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("email text")
+        verbose_name_plural = _("email texts")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}"

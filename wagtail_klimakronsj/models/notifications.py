@@ -1,0 +1,74 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt to the applicant")
+    ORGANISER_NOTICE = "organiser_notice", _("Notice to the organiser")
+    ACCEPTED = "accepted", _("Accepted")
+    WAITLISTED = "waitlisted", _("Waiting list")
+    DECLINED = "declined", _("Declined")
+    PROMOTED = "promoted", _("Promoted from the waiting list")
+    WITHDRAWN = "withdrawn", _("Withdrawal confirmed")
+    MANAGE_LINK = "manage_link", _("New link to the applicant's page")
+    GROUP = "group", _("Group placement")
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """One email, recorded before it is sent: the outbox.
+
+    Rows are written in the same transaction as the change that causes them, and a
+    task sends them after commit. ``dedupe_key`` is unique, so the same decision never
+    produces two messages; a row leaves ``queued`` only once, so it is never sent twice.
+    """
+
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    application = models.ForeignKey(
+        "wagtail_klimakronsj.Application",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    group = models.ForeignKey(
+        "wagtail_klimakronsj.ParticipantGroup",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    dedupe_key = models.CharField(max_length=150, unique=True, null=True, blank=True)
+    to = models.JSONField(_("to"), default=list)
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    ics = models.TextField(_("calendar attachment"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.QUEUED,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("email")
+        verbose_name_plural = _("emails")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_status_display()})"

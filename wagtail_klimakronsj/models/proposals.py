@@ -1,0 +1,127 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..compat import PAGE_MODEL
+
+
+class Topic(models.Model):
+    """A topic tag for proposals (land use, transport, buildings, energy, …)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+
+class Actor(models.TextChoices):
+    MUNICIPALITY = "municipality", _("The municipality itself")
+    TOGETHER = "together", _("The municipality together with others")
+    OTHERS = "others", _("Others than the municipality")
+
+
+class ProposalArchivePageMixin(models.Model):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [FieldPanel("intro")]
+
+    class Meta:
+        abstract = True
+
+
+class AbstractProposalArchivePage(ProposalArchivePageMixin, Page):
+    content_panels = Page.content_panels + ProposalArchivePageMixin.content_panels
+
+    class Meta:
+        abstract = True
+
+
+class ProposalPageMixin(models.Model):
+    """A concrete proposal from a workshop. Carries no applicant's personal data."""
+
+    summary = models.TextField(_("summary"), max_length=600)
+    body = RichTextField(
+        _("proposal"), blank=True, features=["bold", "italic", "link", "ol", "ul", "h3"]
+    )
+    first_steps = models.TextField(
+        _("concrete first steps"), blank=True, help_text=_("One step per line.")
+    )
+    event = models.ForeignKey(
+        PAGE_MODEL,
+        verbose_name=_("edition (event)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    guiding_question = models.ForeignKey(
+        "wagtail_klimakronsj.GuidingQuestion",
+        verbose_name=_("guiding question"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    group = models.ForeignKey(
+        "wagtail_klimakronsj.ParticipantGroup",
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    topics = ParentalManyToManyField(
+        "wagtail_klimakronsj.Topic", verbose_name=_("topics"), blank=True, related_name="+"
+    )
+    actor = models.CharField(
+        _("who can act on it"), max_length=20, choices=Actor.choices, default=Actor.MUNICIPALITY
+    )
+
+    content_panels = [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("first_steps"),
+        MultiFieldPanel(
+            [
+                FieldPanel("event"),
+                FieldPanel("guiding_question"),
+                FieldPanel("group"),
+                FieldPanel("topics"),
+                FieldPanel("actor"),
+            ],
+            heading=_("Where it belongs"),
+        ),
+    ]
+    search_fields = [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("first_steps"),
+        index.FilterField("event"),
+        index.FilterField("actor"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def get_first_steps(self):
+        return [line.strip() for line in self.first_steps.splitlines() if line.strip()]
+
+
+class AbstractProposalPage(ProposalPageMixin, Page):
+    content_panels = Page.content_panels + ProposalPageMixin.content_panels
+    search_fields = Page.search_fields + ProposalPageMixin.search_fields
+
+    class Meta:
+        abstract = True
