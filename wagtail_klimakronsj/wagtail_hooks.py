@@ -1,0 +1,1 @@
+"""Wagtail admin integration. Each concern registers its hooks in its own module."""
