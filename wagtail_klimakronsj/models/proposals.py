@@ -3,24 +3,34 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
 from ..compat import PAGE_MODEL
 
 
-class Topic(models.Model):
-    """A topic tag for proposals (land use, transport, buildings, energy, …)."""
+class Topic(TranslatableMixin, models.Model):
+    """A topic tag for proposals (land use, transport, buildings, energy, …).
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    Ordered by the editor (drag and drop in the snippet list) and translatable with
+    Wagtail's localisation: each locale has its own name and slug.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, allow_unicode=True)
+    sort_order = models.IntegerField(_("order"), null=True, blank=True, editable=False)
+    sort_order_field = "sort_order"
 
     panels = [FieldPanel("name"), FieldPanel("slug")]
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(TranslatableMixin.Meta):
+        ordering = ["sort_order", "name"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+        constraints = [
+            models.UniqueConstraint(fields=["locale", "name"], name="klimakronsj_topic_name"),
+            models.UniqueConstraint(fields=["locale", "slug"], name="klimakronsj_topic_slug"),
+        ]
 
     def __str__(self):
         return self.name
