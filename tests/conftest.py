@@ -8,10 +8,29 @@ from wagtail_klimakronsj.models import EventSession, GuidingQuestion, Municipali
 from wagtail_klimakronsj.pages.models import ApplicationFormPage, EventPage
 
 
+def restore_migration_data():
+    """What migrations create and a transactional test's flush removes."""
+    from django.conf import settings
+    from wagtail.models import Locale
+
+    from wagtail_klimakronsj.municipalities import load_municipalities, read_municipality_file
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Municipality.objects.exists():
+        load_municipalities(read_municipality_file())
+
+
 @pytest.fixture
 def root_page(db):
-    site = Site.objects.get(is_default_site=True)
-    return site.root_page
+    """The default site's root page; recreated after a transactional test flushed it."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None:
+        return site.root_page
+    restore_migration_data()
+    tree_root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    home = tree_root.add_child(instance=Page(title="Home", slug="home"))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    return home
 
 
 def make_event(parent, *, title="Klimakrønsj", sessions=None, questions=None, **fields):
@@ -59,7 +78,7 @@ def form_page(root_page, event):
 
 
 @pytest.fixture
-def oslo(db):
+def oslo(root_page):
     return Municipality.objects.get(number="0301")
 
 
