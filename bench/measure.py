@@ -1,0 +1,643 @@
+"""Measure every target against a running gunicorn + PostgreSQL (called by bench/run).
+
+    python -m bench.measure --port P --targets seed.json --gunicorn-pid PID \
+        --pg-data DIR --db NAME --out DIR [--rounds 4] [--quick]
+
+Per target and round: requests/second and p50/p95/p99 latency at a fixed concurrency,
+CPU time per request of the gunicorn workers and of the PostgreSQL backends (utime +
+stime from /proc, before/after the round), and queries per request (counted in the
+server by bench.benchsite.middleware). Rounds go A B C … A B C … and the report gives
+the median over rounds.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import django
+
+django.setup()
+
+from django.core import signing  # noqa: E402
+
+from bench import loadgen  # noqa: E402
+from bench.loadgen import Request  # noqa: E402
+
+HOST = "127.0.0.1"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# -- CPU time from /proc -------------------------------------------------------------
+
+
+def _stat(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        data = f.read()
+    # the command name may contain spaces: split after its closing parenthesis
+    fields = data[data.rindex(")") + 2 :].split()
+    ppid = int(fields[1])
+    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+    return ppid, utime + stime, cutime + cstime
+
+
+def _all_processes():
+    procs = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                procs[int(name)] = _stat(name)
+            except (OSError, ValueError):
+                pass
+    return procs
+
+
+def _cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def gunicorn_cpu(master_pid, procs):
+    """Seconds of CPU of the gunicorn master and its workers (incl. reaped workers)."""
+    total = 0
+    for pid, (ppid, own, reaped) in procs.items():
+        if pid == master_pid:
+            total += own + reaped
+        elif ppid == master_pid:
+            total += own
+    return total / TICKS
+
+
+def postgres_cpu(postmaster_pid, db_name, procs):
+    """Seconds of CPU of the PostgreSQL backends serving the bench database."""
+    total = 0
+    for pid, (ppid, own, _reaped) in procs.items():
+        if ppid == postmaster_pid and f" {db_name} " in _cmdline(pid):
+            total += own
+    return total / TICKS
+
+
+class CpuMeter:
+    def __init__(self, gunicorn_pid, pg_data, db_name):
+        self.gunicorn_pid = gunicorn_pid
+        self.db_name = db_name
+        with open(Path(pg_data) / "postmaster.pid") as f:
+            self.postmaster_pid = int(f.readline())
+
+    def read(self):
+        procs = _all_processes()
+        return (
+            gunicorn_cpu(self.gunicorn_pid, procs),
+            postgres_cpu(self.postmaster_pid, self.db_name, procs),
+        )
+
+
+# -- targets -------------------------------------------------------------------------
+
+
+class Target:
+    """One thing to measure: builds its requests, knows which statuses are success."""
+
+    def __init__(self, key, label, path, *, method="GET", expect=(200,), requests=200):
+        self.key, self.label, self.path, self.method = key, label, path, method
+        self.expect = expect
+        self.n = requests
+        self.headers = {}
+        self.unavailable = ""
+        self.counter = 0
+
+    def prepare(self, port):
+        status, _headers, body = loadgen.get(HOST, port, self.path, self.headers)
+        if status not in self.expect:
+            self.unavailable = f"GET {self.path} answered {status}"
+        return body
+
+    def build(self, n):
+        return [Request(self.method, self.path, None, dict(self.headers)) for _ in range(n)]
+
+
+class FormBuilderPost(Target):
+    def prepare(self, port):
+        from bench.benchsite.models import BenchFormField
+
+        status, headers, body = loadgen.get(HOST, port, self.path)
+        if status != 200:
+            self.unavailable = f"GET {self.path} answered {status}"
+            return body
+        self.jar = loadgen.cookies_from(headers)
+        self.hidden = loadgen.hidden_inputs(body.decode())
+        self.fields = list(
+            BenchFormField.objects.filter(page__url_path__endswith="/form-builder/").values_list(
+                "clean_name", "field_type", "choices"
+            )
+        )
+        return body
+
+    def values(self, i):
+        data = dict(self.hidden)
+        for name, field_type, choices in self.fields:
+            if field_type == "email":
+                data[name] = f"builder-{os.getpid()}-{i}@kommune.example.no"
+            elif field_type in ("dropdown", "radio"):
+                options = [c.strip() for c in re.split(r"[\r\n]+", choices) if c.strip()]
+                data[name] = options[i % len(options)]
+            elif field_type == "checkbox":
+                data[name] = "on"
+            elif field_type == "multiline":
+                data[name] = "Klimavennleg arealbruk og transport."
+            else:
+                data[name] = f"Søkjar {i}"
+        return data
+
+    def build(self, n):
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": loadgen.cookie_header(self.jar),
+        }
+        reqs = []
+        for _ in range(n):
+            self.counter += 1
+            reqs.append(
+                Request("POST", self.path, loadgen.form_encoded(self.values(self.counter)), headers)
+            )
+        return reqs
+
+
+class ApplicationPost(Target):
+    """Our application form: unique emails, a fresh signed form token per POST.
+
+    The token is signed exactly as the form signs it, with a start time 60 seconds ago,
+    so the minimum fill time is satisfied without waiting; each carries a new nonce.
+    """
+
+    def __init__(self, *args, form_id, event_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form_id, self.event_id = form_id, event_id
+
+    def prepare(self, port):
+        status, headers, body = loadgen.get(HOST, port, self.path)
+        if status != 200:
+            self.unavailable = f"GET {self.path} answered {status}"
+            return body
+        html = body.decode()
+        self.jar = loadgen.cookies_from(headers)
+        self.hidden = loadgen.hidden_inputs(html)
+        self.names = loadgen.input_names(html)
+        self.token_field = None
+        try:
+            from wagtail_klimakronsj import spam
+        except ImportError:
+            self.unavailable = "wagtail_klimakronsj.spam is missing"
+            return body
+        for name, value in self.hidden.items():
+            try:
+                signing.loads(value, salt=spam.FORM_TOKEN_SALT)
+            except signing.BadSignature:
+                continue
+            self.token_field = name
+        if self.token_field is None:
+            self.unavailable = "no signed form token in the form"
+        self.municipality = municipality_value(html)
+        return body
+
+    def values(self, i):
+        from wagtail_klimakronsj import spam
+
+        data = dict(self.hidden)
+        started = int(time.time()) - 60
+        data[self.token_field] = spam.make_form_token(self.form_id, self.event_id, started=started)
+        data.update(application_values(self.names, f"bench-{os.getpid()}-{i}", self.municipality))
+        return data
+
+    def build(self, n):
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": loadgen.cookie_header(self.jar),
+        }
+        reqs = []
+        for _ in range(n):
+            self.counter += 1
+            reqs.append(
+                Request("POST", self.path, loadgen.form_encoded(self.values(self.counter)), headers)
+            )
+        return reqs
+
+
+def municipality_value(html):
+    """A municipality the form offers (the value of the Oslo option, else the first)."""
+    match = re.search(r'<option value="([^"]+)"[^>]*>\s*Oslo\b', html) or re.search(
+        r'<select[^>]*name="municipality"[^>]*>.*?<option value="([^"]+)"', html, re.S
+    )
+    return match.group(1) if match else ""
+
+
+def application_values(names, unique, municipality):
+    """Answers for the application form's core questions (only fields the form has)."""
+    answers = {
+        "full_name": f"Søkjar {unique}",
+        "email": f"{unique}@kommune.example.no",
+        "phone": "+47 400 00 000",
+        "municipality": municipality,
+        "role": "employee",
+        "position": "Arealplanleggar",
+        "interests": "Klimavennleg arealbruk og transport.",
+        "accessibility_needs": "",
+        "consent": "on",
+    }
+    return {k: v for k, v in answers.items() if k in names}
+
+
+class AdminTarget(Target):
+    """An admin page, logged in as the bench superuser with a session cookie."""
+
+    def __init__(self, *args, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers = {"Cookie": session} if session else {}
+
+
+def admin_login(port, username, password):
+    status, headers, body = loadgen.get(HOST, port, "/admin/login/")
+    if status != 200:
+        return None, f"GET /admin/login/ answered {status}"
+    jar = loadgen.cookies_from(headers)
+    token = loadgen.hidden_inputs(body.decode()).get("csrfmiddlewaretoken", "")
+    status, headers, _ = loadgen.post(
+        HOST,
+        port,
+        "/admin/login/",
+        {
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": token,
+            "next": "/admin/",
+        },
+        {"Cookie": loadgen.cookie_header(jar)},
+    )
+    jar.update(loadgen.cookies_from(headers))
+    if status != 302 or "sessionid" not in jar:
+        return None, f"login answered {status}"
+    return loadgen.cookie_header(jar), ""
+
+
+# -- one round -----------------------------------------------------------------------
+
+
+def read_query_log(path):
+    counts = []
+    try:
+        with open(path) as f:
+            for line in f:
+                _req, _, count = line.rstrip("\n").rpartition("\t")
+                if count.isdigit():
+                    counts.append(int(count))
+    except FileNotFoundError:
+        pass
+    return counts
+
+
+def measure_round(target, port, meter, query_log, concurrency, max_seconds):
+    requests = target.build(target.n)
+    open(query_log, "w").close()
+    app0, db0 = meter.read()
+    results, wall = loadgen.run(
+        HOST, port, requests, concurrency=concurrency, max_seconds=max_seconds
+    )
+    app1, db1 = meter.read()
+    time.sleep(0.3)  # let the last worker write its query count after close()
+    counts = read_query_log(query_log)
+    n = len(results)
+    ok = [r for r in results if r.status in target.expect]
+    errors = {}
+    for r in results:
+        if r.status not in target.expect:
+            errors[r.status] = errors.get(r.status, 0) + 1
+    p50, p95, p99 = loadgen.percentiles([r.seconds for r in ok])
+    sample_error = next(
+        (r.body[:300].decode(errors="replace") for r in results if r.status >= 500), ""
+    )
+    return {
+        "requests": n,
+        "ok": len(ok),
+        "errors": errors,
+        "sample_error": sample_error,
+        "rps": len(ok) / wall if wall else 0.0,
+        "p50": p50,
+        "p95": p95,
+        "p99": p99,
+        "app_ms": (app1 - app0) * 1000 / n if n else float("nan"),
+        "db_ms": (db1 - db0) * 1000 / n if n else float("nan"),
+        "queries": statistics.median(counts) if counts else None,
+        "queries_max": max(counts) if counts else None,
+    }
+
+
+def median_of(rounds, key):
+    values = [r[key] for r in rounds if r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+# -- report --------------------------------------------------------------------------
+
+
+TARGETS_CHECKED = [
+    ("event", "plain", 1.1, "event page CPU/request <= 1.1x plain Wagtail page"),
+    ("apply_get", "builder_get", 0.5, "application form GET <= 0.5x form builder GET"),
+    ("apply_post", "builder_post", 1.0, "application POST <= 1.0x form builder POST"),
+]
+
+
+def machine_info(db_version):
+    def run(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout.strip()
+        except OSError:
+            return "?"
+
+    import gunicorn
+    import wagtail
+
+    return {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "nproc": run(["nproc"]),
+        "cpu": next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in open("/proc/cpuinfo")
+                if line.startswith("model name")
+            ),
+            "?",
+        ),
+        "free": run(["free", "-h"]),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "wagtail": wagtail.__version__,
+        "gunicorn": gunicorn.__version__,
+        "postgresql": db_version,
+    }
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return "–"
+    if isinstance(value, float) and value != value:
+        return "–"
+    return f"{value:.{digits}f}"
+
+
+def report(summary, order, info, config, missing):
+    total = {k: (s["app_ms"] or 0) + (s["db_ms"] or 0) for k, s in summary.items() if s}
+    plain, bare = total.get("plain"), total.get("bare")
+    lines = []
+    lines.append(f"Measured {info['date']} with `{config['command']}`")
+    lines.append("")
+    lines.append(
+        f"Machine: {info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, "
+        f"Django {info['django']}, Wagtail {info['wagtail']}, gunicorn {info['gunicorn']} "
+        f"({config['workers']} sync workers), {info['postgresql']}. Concurrency "
+        f"{config['concurrency']}, {config['rounds']} rounds (A B … A B …), medians shown."
+    )
+    lines.append("")
+    lines.append(
+        "| target | req/s | p50 ms | p95 ms | p99 ms | app CPU ms/req | DB CPU ms/req "
+        "| total CPU ms/req | × plain Wagtail | × bare view | queries/req |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for key, label in order:
+        s = summary.get(key)
+        if not s:
+            lines.append(f"| {label} | not measured: {missing.get(key, '?')} |||||||||| ")
+            continue
+        t = total[key]
+        lines.append(
+            f"| {label} | {fmt(s['rps'])} | {fmt(s['p50'])} | {fmt(s['p95'])} | {fmt(s['p99'])} "
+            f"| {fmt(s['app_ms'], 2)} | {fmt(s['db_ms'], 2)} | {fmt(t, 2)} "
+            f"| {fmt(t / plain if plain else None, 2)} | {fmt(t / bare if bare else None, 1)} "
+            f"| {fmt(s['queries'], 0)} |"
+        )
+    lines.append("")
+    lines.append("| target (CPU per request, server + database) | ratio | result |")
+    lines.append("|---|---:|---|")
+    verdicts = {}
+    for key, ref, limit, text in TARGETS_CHECKED:
+        if key in total and ref in total and total[ref]:
+            ratio = total[key] / total[ref]
+            verdict = "PASS" if ratio <= limit else "FAIL"
+            lines.append(f"| {text} | {ratio:.2f} | {verdict} |")
+        else:
+            verdict = "NOT MEASURED"
+            lines.append(f"| {text} | – | {verdict} |")
+        verdicts[key] = verdict
+    return "\n".join(lines), verdicts
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--targets", required=True)
+    parser.add_argument("--gunicorn-pid", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--pg-data", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--command", default="bench/run")
+    parser.add_argument("--max-seconds", type=float, default=60, help="per round and target")
+    args = parser.parse_args()
+
+    seed = json.loads(Path(args.targets).read_text())
+    query_log = os.environ["BENCH_QUERY_LOG"]
+    meter = CpuMeter(args.gunicorn_pid, args.pg_data, args.db)
+    scale = 0.1 if args.quick else 1.0
+
+    def n(count):
+        return max(int(count * scale), 5)
+
+    missing = {}
+    targets = [
+        Target("bare", "bare Django view (ceiling)", "/bench/bare/", requests=n(600)),
+        Target("plain", "plain Wagtail page", seed["plain_page"], requests=n(300)),
+        Target("builder_get", "Wagtail form builder GET", seed["form_builder"], requests=n(200)),
+        FormBuilderPost(
+            "builder_post",
+            "Wagtail form builder POST",
+            seed["form_builder"],
+            method="POST",
+            expect=(200,),
+            requests=n(200),
+        ),
+        Target("event", "our event page", seed["event_page"], requests=n(300)),
+        Target("apply_get", "our application form GET", seed["application_form"], requests=n(300)),
+        ApplicationPost(
+            "apply_post",
+            "our application form POST",
+            seed["application_form"],
+            method="POST",
+            expect=(302, 303),
+            requests=n(200),
+            form_id=seed["application_form_id"],
+            event_id=seed["application_event_id"],
+        ),
+    ]
+    if seed.get("archive"):
+        archive_query = seed.get("archive_query", "?q=klima&topic=transport")
+        targets.append(
+            Target(
+                "archive",
+                f"proposal archive, {seed.get('proposals')} proposals (filtered + searched)",
+                seed["archive"] + archive_query,
+                requests=n(200),
+            )
+        )
+    else:
+        missing["archive"] = "no proposal archive (create_many missing)"
+
+    session, why = admin_login(args.port, seed["admin_user"], seed["admin_password"])
+    admin_list = seed.get("admin_list")
+    admin_export = seed.get("admin_export")
+    if session and admin_list:
+        targets.append(
+            AdminTarget(
+                "admin_list",
+                f"admin application list, {seed['applications']} applications",
+                admin_list,
+                session=session,
+                requests=n(100),
+            )
+        )
+    else:
+        missing["admin_list"] = why or "no admin application list yet"
+    if session and admin_export:
+        targets.append(
+            AdminTarget(
+                "admin_export",
+                f"admin CSV export of {seed['applications']} applications",
+                admin_export,
+                session=session,
+                requests=max(int(10 * scale), 2),
+            )
+        )
+    else:
+        missing["admin_export"] = why or "no admin export yet"
+
+    order = [(t.key, t.label) for t in targets]
+    order += [(k, k) for k in ("archive", "admin_list", "admin_export") if k in missing]
+    for target in targets:
+        target.prepare(args.port)
+        if target.unavailable:
+            missing[target.key] = target.unavailable
+            print(f"skip {target.key}: {target.unavailable}", flush=True)
+    active = [t for t in targets if not t.unavailable]
+
+    # warm every worker on every target
+    for target in active:
+        loadgen.run(HOST, args.port, target.build(4 * args.workers), concurrency=args.concurrency)
+
+    per_round = {t.key: [] for t in active}
+    started = time.monotonic()
+    for round_no in range(args.rounds):
+        for target in active:
+            result = measure_round(
+                target, args.port, meter, query_log, args.concurrency, args.max_seconds
+            )
+            per_round[target.key].append(result)
+            print(
+                f"round {round_no + 1} {target.key:13} {result['ok']:4}/{result['requests']:<4} ok "
+                f"{result['rps']:7.1f} req/s p50 {result['p50']:7.1f} ms "
+                f"app {result['app_ms']:6.2f} ms db {result['db_ms']:6.2f} ms "
+                f"q {result['queries']} {result['errors'] or ''}",
+                flush=True,
+            )
+            if result["sample_error"]:
+                print("   first server error:", result["sample_error"][:200], flush=True)
+
+    summary = {}
+    for key, rounds in per_round.items():
+        summary[key] = {
+            k: median_of(rounds, k)
+            for k in ("rps", "p50", "p95", "p99", "app_ms", "db_ms", "queries", "queries_max")
+        }
+        summary[key]["errors"] = sum(sum(r["errors"].values()) for r in rounds)
+        summary[key]["requests"] = sum(r["requests"] for r in rounds)
+        if summary[key]["errors"]:
+            missing.setdefault(key + "_errors", f"{summary[key]['errors']} unexpected answers")
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        db_version = cursor.fetchone()[0].split(" on ")[0]
+    info = machine_info(db_version)
+    config = {
+        "command": args.command,
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "rounds": args.rounds,
+        "quick": args.quick,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    checks = post_checks(seed)
+    markdown, verdicts = report(summary, order, info, config, missing)
+    notes = seed.get("notes", []) + checks
+    if seed.get("missing") or missing:
+        notes.append(
+            "Not measured / missing: "
+            + "; ".join(seed.get("missing", []) + [f"{k}: {v}" for k, v in missing.items()])
+        )
+    markdown += "\n\n" + "\n".join(f"- {line}" for line in notes) + "\n"
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(
+        json.dumps(
+            {
+                "info": info,
+                "config": config,
+                "summary": summary,
+                "rounds": per_round,
+                "verdicts": verdicts,
+                "missing": missing,
+                "seed_missing": seed.get("missing"),
+            },
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        )
+    )
+    (out / "results.md").write_text(markdown)
+    print()
+    print(markdown)
+    print(f"\nmachine: nproc {info['nproc']}\n{info['free']}")
+    print(f"written to {out}/results.md and results.json")
+    return 1 if "FAIL" in verdicts.values() else 0
+
+
+def post_checks(seed):
+    """What the POSTs did in the database: every accepted POST is a seat and queued emails."""
+    from wagtail_klimakronsj.models import Application, ApplicationStatus
+    from wagtail_klimakronsj.models.notifications import Notification
+
+    apps = Application.objects.filter(event_id=seed["application_event_id"])
+    total = apps.count()
+    accepted = apps.filter(status=ApplicationStatus.ACCEPTED).count()
+    queued = Notification.objects.filter(application__event_id=seed["application_event_id"]).count()
+    without = apps.filter(notifications__isnull=True).count()
+    return [
+        f"Application POSTs stored {total} applications on the first-come event, {accepted} "
+        f"accepted (a seat each), {queued} emails queued in the outbox, {without} without "
+        f"an outbox row."
+    ]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
