@@ -3,18 +3,29 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import EventBodyBlock
 from ..compat import PAGE_MODEL
-from ..timezone import end_of_day, local_datetime
+from ..event_admin_form import EventPageForm
+from ..timezone import end_of_day, local_datetime, local_zone
 from .notifications import NotificationKind
 
 
@@ -39,12 +50,42 @@ class EventStatus(models.TextChoices):
     PAST = "past", _("Past")
 
 
-class EventPageMixin(models.Model):
+class EventTabs:
+    """The event page's admin tabs, built from the panel lists of the class it is read on.
+
+    A subclass that extends ``content_panels`` (or the other lists) gets its panels in
+    the tabs without redefining ``edit_handler``.
+    """
+
+    def __get__(self, instance, owner):
+        tabs = [
+            (owner.content_panels, _("Content")),
+            (getattr(owner, "sessions_panels", []), _("Sessions and questions")),
+            (getattr(owner, "applications_panels", []), _("Applications")),
+            (getattr(owner, "promote_panels", []), _("Promote")),
+            (getattr(owner, "settings_panels", []), _("Settings")),
+        ]
+        return TabbedInterface(
+            [ObjectList(panels, heading=heading) for panels, heading in tabs if panels]
+        )
+
+
+class EventPageMixin(RoutablePageMixin, models.Model):
     """Everything an event page carries; combine with the site's base page model.
 
     ``AbstractEventPage`` combines it with Wagtail's ``Page``; a site with a custom
     base page model (Wagtail 8) writes ``class MyEventPage(EventPageMixin, MyBasePage)``.
+
+    The public page is rendered with ``template`` (built from overridable includes),
+    and the sub-route ``ical/`` serves the sessions as an iCalendar file.
     """
+
+    # Wagtail gives each concrete page class a template name of its own
+    # ("<app_label>/<model_name>.html"); get_template() falls back to this one.
+    template = "wagtail_klimakronsj/pages/event_page.html"
+    event_template = "wagtail_klimakronsj/pages/event_page.html"
+    edit_handler = EventTabs()
+    base_form_class = EventPageForm
 
     lead = models.TextField(_("lead"), blank=True, max_length=1000)
     image = models.ForeignKey(
@@ -310,9 +351,15 @@ class EventPageMixin(models.Model):
     def seats_left(self):
         return max(self.seat_limit - self.seats_taken, 0)
 
+    @staticmethod
+    def _now(now=None):
+        # Compare instants in UTC: two datetimes sharing one ZoneInfo are compared by
+        # wall clock, which is wrong in the repeated hour when summer time ends.
+        return (now or timezone.now()).astimezone(datetime.UTC)
+
     def applications_open(self, now=None):
         """Whether the server takes an application now (ignores seats)."""
-        now = now or timezone.now()
+        now = self._now(now)
         if self.ends_at and now >= self.ends_at:
             return False
         if self.starts_at and now >= self.starts_at:
@@ -324,7 +371,12 @@ class EventPageMixin(models.Model):
         return True
 
     def get_status(self, now=None):
-        now = now or timezone.now()
+        """The honest status at ``now`` (default: the current instant).
+
+        Every limit is an instant: the status changes exactly at it (opening,
+        deadline, first session start, last session end).
+        """
+        now = self._now(now)
         if self.ends_at and now >= self.ends_at:
             return EventStatus.PAST
         if self.starts_at and now >= self.starts_at:
@@ -346,6 +398,99 @@ class EventPageMixin(models.Model):
 
         own = [line.strip() for line in self.organiser_emails.splitlines() if line.strip()]
         return own or list(settings.ORGANISER_EMAILS)
+
+    # -- public page ------------------------------------------------------
+
+    def get_base_template(self):
+        from ..conf import settings
+
+        return settings.BASE_TEMPLATE or "wagtail_klimakronsj/base.html"
+
+    def get_publication_date(self):
+        """The date shown as "Published": the editor's date, else first publication."""
+        if self.published_date:
+            return self.published_date
+        first = getattr(self, "first_published_at", None)
+        return timezone.localtime(first, local_zone()).date() if first else None
+
+    def is_stale(self, today=None):
+        """Whether the page is older than ``STALE_CONTENT_AGE_DAYS`` (shows a notice)."""
+        from ..conf import settings
+
+        published = self.get_publication_date()
+        age = settings.STALE_CONTENT_AGE_DAYS
+        if not published or age is None:
+            return False
+        today = today or timezone.localtime(timezone.now(), local_zone()).date()
+        return (today - published).days > age
+
+    def get_question_tree(self):
+        """Guiding questions nested: ``[{"question": q, "children": [sub, …]}, …]``."""
+        tree = []
+        for question in self.guiding_questions:
+            if question.is_sub_question and tree:
+                tree[-1]["children"].append(question)
+            else:
+                tree.append({"question": question, "children": []})
+        return tree
+
+    def get_application_url(self, request=None):
+        """Where to apply: the form page on this site, else the external form, else None."""
+        if self.application_page_id:
+            page = self.application_page
+            if page is not None and page.live:
+                return page.get_url(request)
+        return self.external_application_url or None
+
+    def get_calendar_url(self, request=None):
+        url = self.get_url(request)
+        return url + self.reverse_subpage("calendar") if url else None
+
+    def get_template(self, request, *args, **kwargs):
+        """The class's own template if a site made one, else the package's event page."""
+        template = super().get_template(request, *args, **kwargs)
+        if isinstance(template, str) and template != self.event_template:
+            return [template, self.event_template]
+        return template
+
+    def get_context(self, request, *args, **kwargs):
+        from ..conf import settings
+
+        context = super().get_context(request, *args, **kwargs)
+        status = self.get_status()
+        context.update(
+            {
+                "base_template": self.get_base_template(),
+                "time_zone": settings.TIME_ZONE,
+                "status": status,
+                "status_label": EventStatus(status).label,
+                "seats_left": self.seats_left if self.show_seats_left else None,
+                "sessions": self.sessions,
+                "questions": self.get_question_tree(),
+                "body_has_questions": any(
+                    block.block_type == "guiding_questions" for block in self.body
+                ),
+                "publication_date": self.get_publication_date(),
+                "is_stale": self.is_stale(),
+                "stale_age_days": settings.STALE_CONTENT_AGE_DAYS,
+                "application_url": self.get_application_url(request),
+                "calendar_url": self.get_calendar_url(request),
+            }
+        )
+        return context
+
+    @path("ical/", name="calendar")
+    def calendar(self, request):
+        """The event's sessions as an iCalendar (.ics) file."""
+        from ..calendar import build_event_calendar
+
+        response = HttpResponse(
+            build_event_calendar(self, request=request), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{self.slug or 'event'}.ics"
+        )
+        return response
 
     def clean(self):
         super().clean()

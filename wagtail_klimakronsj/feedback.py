@@ -1,0 +1,121 @@
+""""Did you find what you were looking for?": the form, and the view that stores an answer.
+
+Works without JavaScript (a plain POST, then a redirect back to the page with a thank-you),
+stores no personal data (the IP address is only used, hashed, as a cache key for the
+rate limit), and ignores submissions that fill the hidden honeypot field.
+"""
+
+import hashlib
+
+from django import forms
+from django.core.cache import caches
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from .compat import get_page_model
+from .conf import settings
+from .models import PageFeedback
+
+THANKS_PARAMETER = "feedback"
+ANCHOR = "kk-feedback"
+
+
+class FeedbackForm(forms.Form):
+    page = forms.IntegerField(widget=forms.HiddenInput)
+    helpful = forms.TypedChoiceField(
+        label=_("Did you find what you were looking for?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("What were you looking for? (optional)"),
+        help_text=_("Do not write personal information. We cannot answer here."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+    # Honeypot: hidden by CSS and from assistive technology; people leave it empty.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "kk-feedback-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].widget.attrs["aria-describedby"] = "kk-feedback-comment-help"
+
+    @property
+    def is_spam(self):
+        return bool(self.cleaned_data.get("website"))
+
+
+def client_ip(request):
+    """The client address Django sees. Behind a proxy, set REMOTE_ADDR in the proxy setup."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def rate_limit_key(request):
+    digest = hashlib.sha256(client_ip(request).encode()).hexdigest()
+    return f"klimakronsj:feedback:ip:{digest}"
+
+
+def over_rate_limit(request):
+    """Count this submission; True when the IP has sent more than the limit allows."""
+    count, seconds = settings.FEEDBACK_RATE_LIMIT_PER_IP
+    cache = caches[settings.CACHE]
+    key = rate_limit_key(request)
+    if cache.add(key, 1, timeout=seconds):
+        current = 1
+    else:
+        try:
+            current = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=seconds)
+            current = 1
+    return current > count
+
+
+def get_live_page(page_id):
+    return get_page_model().objects.live().filter(pk=page_id).first()
+
+
+def thanks_url(page, request):
+    return f"{page.get_url(request)}?{THANKS_PARAMETER}=thanks#{ANCHOR}"
+
+
+@require_POST
+def feedback_view(request):
+    """Store one answer and send the visitor back to the page (status 303)."""
+    form = FeedbackForm(request.POST)
+    page = None
+    if form.is_valid():
+        page = get_live_page(form.cleaned_data["page"])
+    if page is None:
+        status = 404 if form.is_valid() else 400
+        return render(
+            request,
+            "wagtail_klimakronsj/feedback_error.html",
+            {"form": form, "base_template": settings.BASE_TEMPLATE, "reason": "invalid"},
+            status=status,
+        )
+    if over_rate_limit(request):
+        return render(
+            request,
+            "wagtail_klimakronsj/feedback_error.html",
+            {"page": page, "base_template": settings.BASE_TEMPLATE, "reason": "rate_limit"},
+            status=429,
+        )
+    if not form.is_spam:
+        PageFeedback.objects.create(
+            page_id=page.pk,
+            helpful=form.cleaned_data["helpful"],
+            comment=form.cleaned_data["comment"].strip(),
+        )
+    response = HttpResponseRedirect(thanks_url(page, request))
+    response.status_code = 303
+    return response
