@@ -5,9 +5,12 @@
 
 from django.urls import path
 
-from .feedback import feedback_view
+from . import views as applicant_views
 
 app_name = "wagtail_klimakronsj"
 
 urlpatterns: list = []
-urlpatterns += [path("feedback/", feedback_view, name="feedback")]
+urlpatterns += [
+    path("application/<str:token>/", applicant_views.applicant_page, name="applicant"),
+    path("application/<str:token>/renew/", applicant_views.renew_link, name="applicant_renew"),
+]

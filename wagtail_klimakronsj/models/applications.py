@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..compat import PAGE_MODEL
+
+RECEIPT_SALT = "wagtail_klimakronsj.receipt"
 
 
 class ApplicationStatus(models.TextChoices):
@@ -56,8 +60,269 @@ class ApplicationFormPageMixin(models.Model):
         FieldPanel("thank_you_text"),
     ]
 
+    #: The form page's template; ``get_template()`` tries the concrete class's own
+    #: ``template`` first (Wagtail names it after the model), then this one.
+    form_template = "wagtail_klimakronsj/pages/application_form_page.html"
+    #: The receipt shown after applying (the ``receipt/`` sub-route).
+    landing_page_template = "wagtail_klimakronsj/pages/application_form_page_landing.html"
+    #: Shown instead of the form when the event takes no applications (closed, full, …).
+    closed_template = "wagtail_klimakronsj/pages/application_form_page_closed.html"
+    #: How long the receipt link (after the redirect) stays valid, in seconds.
+    receipt_max_age = 24 * 3600
+
     class Meta:
         abstract = True
+
+    # -- the steps of serving the form; each one can be overridden ----------------
+    #
+    # GET  -> get_event() -> get_event_state() -> render_form() or render_closed()
+    # POST -> the same checks, then get_form() -> is_valid() -> check_rate_limits()
+    #         -> process_form_submission() -> redirect to receipt/ -> render_landing_page()
+
+    def get_template(self, request, *args, **kwargs):
+        return [self.template, self.form_template]
+
+    def get_landing_page_template(self, request, *args, **kwargs):
+        return self.landing_page_template
+
+    def get_closed_template(self, request, *args, **kwargs):
+        return self.closed_template
+
+    def get_form_fields(self):
+        """The editor's extra questions (Wagtail form-builder fields)."""
+        return self.klimakronsj_form_fields.all()
+
+    def get_form_class(self):
+        from ..forms import build_form_class
+
+        return build_form_class(self.get_form_fields())
+
+    def get_form_parameters(self):
+        return {}
+
+    def get_form(self, *args, event=None, **kwargs):
+        params = {"page": self, "event": event if event is not None else self.get_event()}
+        params.update(self.get_form_parameters())
+        params.update(kwargs)
+        return self.get_form_class()(*args, **params)
+
+    def get_event(self):
+        """The specific, live event page this form takes applications for, or None."""
+        if not self.event_id:
+            return None
+        if "_klimakronsj_event" not in self.__dict__:
+            from ..compat import get_page_model
+
+            event = get_page_model().objects.live().filter(pk=self.event_id).specific().first()
+            if event is not None and not hasattr(event, "get_status"):
+                event = None
+            self.__dict__["_klimakronsj_event"] = event
+        return self.__dict__["_klimakronsj_event"]
+
+    def get_event_state(self, event, now=None):
+        """The event's status (``EventStatus``) as it matters to this form."""
+        return event.get_status(now)
+
+    def takes_applications(self, state):
+        from .events import EventStatus
+
+        return state in (EventStatus.OPEN, EventStatus.WAITING_LIST)
+
+    def get_client_ip(self, request):
+        from ..spam import client_ip
+
+        return client_ip(request)
+
+    def get_base_template(self):
+        from ..conf import settings
+
+        return settings.BASE_TEMPLATE or "wagtail_klimakronsj/base.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["base_template"] = self.get_base_template()
+        return context
+
+    def route(self, request, path_components):
+        if path_components == ["receipt"] and self.live:
+            from wagtail.url_routing import RouteResult
+
+            return RouteResult(self, kwargs={"klimakronsj_view": "receipt"})
+        return super().route(request, path_components)
+
+    def serve(self, request, *args, **kwargs):
+        from django.http import Http404
+
+        if kwargs.pop("klimakronsj_view", None) == "receipt":
+            return self.serve_receipt(request)
+        event = self.get_event()
+        if event is None:
+            raise Http404("This form has no published event.")
+        state = self.get_event_state(event)
+        if not self.takes_applications(state):
+            status = 409 if request.method == "POST" else 200
+            return self.render_closed(request, event, state, status=status)
+        if request.method == "POST":
+            return self.serve_post(request, event, state)
+        form = self.get_form(event=event, user=request.user)
+        return self.render_form(request, form, event, state)
+
+    def serve_post(self, request, event, state):
+        from ..spam import claim_nonce
+
+        form = self.get_form(request.POST, event=event, user=request.user)
+        if not form.is_valid():
+            return self.render_form(request, form, event, state)
+        limited = self.check_rate_limits(request, form)
+        if limited:
+            return self.render_rate_limited(request, event, limited)
+        first_post = claim_nonce(form.token_data["n"])
+        from ..seats import NoSeatsLeft
+
+        try:
+            application, created = self.process_form_submission(form, request=request, event=event)
+        except NoSeatsLeft:
+            return self.render_closed(request, event, state="full", status=409)
+        if created:
+            return self.redirect_to_receipt(application, "new")
+        started = datetime.datetime.fromtimestamp(form.token_data["t"], tz=datetime.UTC)
+        if not first_post and application.submitted_at >= started:
+            # The same form sent twice (a double click): show the first one's receipt.
+            return self.redirect_to_receipt(application, "new")
+        from .. import workflow
+
+        workflow.send_manage_link(application, request=request, key=form.token_data["n"])
+        return self.redirect_to_receipt(application, "duplicate")
+
+    def check_rate_limits(self, request, form):
+        """The exceeded limit ("ip" or "email"), or None. Counts this attempt."""
+        from ..spam import within_rate_limits
+
+        return within_rate_limits(
+            request, form.cleaned_data["email"], ip=self.get_client_ip(request)
+        )
+
+    def process_form_submission(self, form, *, request=None, event=None):
+        """Store the application through the workflow; returns ``(application, created)``."""
+        from .. import workflow
+
+        event = event if event is not None else self.get_event()
+        reasons = form.hold_reasons()
+        application, created, _changes = workflow.submit(
+            event,
+            self,
+            form.application_fields(),
+            request,
+            held_for_review=bool(reasons),
+            hold_reason="; ".join(reasons)[:200],
+        )
+        return application, created
+
+    # -- responses ------------------------------------------------------------
+
+    def get_receipt_url(self, application, kind="new", request=None):
+        from django.core import signing
+        from django.utils.http import urlencode
+
+        token = signing.dumps({"a": application.pk, "k": kind}, salt=RECEIPT_SALT)
+        return self.get_url(request) + "receipt/?" + urlencode({"t": token})
+
+    def redirect_to_receipt(self, application, kind):
+        from django.http import HttpResponseRedirect
+
+        return HttpResponseRedirect(self.get_receipt_url(application, kind))
+
+    def render_form(self, request, form, event, state, status=200):
+        from django.template.response import TemplateResponse
+
+        context = self.get_context(request)
+        context.update(self.get_form_context(request, form, event, state))
+        return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    def get_form_context(self, request, form, event, state):
+        from .events import EventStatus
+
+        return {
+            "form": form.prepare_for_render(),
+            "event": event,
+            "event_state": state,
+            "waiting_list_only": state == EventStatus.WAITING_LIST,
+            "form_action": self.get_url(request),
+            "fieldsets": form.get_fieldsets(),
+        }
+
+    def render_closed(self, request, event, state, status=200):
+        from django.template.response import TemplateResponse
+
+        context = self.get_context(request)
+        context.update(
+            {
+                "event": event,
+                "event_state": state,
+                "posted": request.method == "POST",
+            }
+        )
+        return TemplateResponse(request, self.get_closed_template(request), context, status=status)
+
+    def render_rate_limited(self, request, event, scope):
+        from django.template.response import TemplateResponse
+
+        context = self.get_context(request)
+        context.update({"event": event, "limit_scope": scope})
+        return TemplateResponse(
+            request,
+            "wagtail_klimakronsj/pages/application_form_page_rate_limited.html",
+            context,
+            status=429,
+        )
+
+    def serve_receipt(self, request):
+        from django.core import signing
+        from django.http import Http404
+
+        if request.method not in ("GET", "HEAD"):
+            raise Http404
+        try:
+            data = signing.loads(
+                request.GET.get("t", ""), salt=RECEIPT_SALT, max_age=self.receipt_max_age
+            )
+            application = (
+                Application.objects.select_related("municipality")
+                .filter(pk=int(data["a"]), form_page_id=self.pk)
+                .first()
+            )
+            kind = data["k"]
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            application, kind = None, None
+        return self.render_landing_page(request, application, kind=kind)
+
+    def render_landing_page(self, request, form_submission=None, *args, kind=None, **kwargs):
+        """The receipt: the new application's status, or "you had already applied"."""
+        from django.template.response import TemplateResponse
+
+        from .. import links, seats
+
+        context = self.get_context(request)
+        application = form_submission
+        context.update(
+            {
+                "application": application if kind == "new" else None,
+                "receipt_kind": kind if application is not None else "invalid",
+                "event": self.get_event(),
+            }
+        )
+        if application is not None and kind == "new":
+            context["waiting_list_position"] = seats.waiting_list_position(application)
+            context["manage_url"] = links.manage_url(application, request=request)
+        response = TemplateResponse(
+            request,
+            self.get_landing_page_template(request),
+            context,
+            status=200 if application is not None else 400,
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
 
 
 class AbstractApplicationFormPage(ApplicationFormPageMixin, Page):
@@ -180,14 +445,14 @@ class Application(models.Model):
             return _("Erased application #%(pk)s") % {"pk": self.pk}
         return f"{self.full_name} <{self.email}>"
 
-    @staticmethod
-    def normalise_email(email):
-        return (email or "").strip().lower()
-
     def save(self, *args, **kwargs):
         if not self.erased_at:
             self.email_key = self.normalise_email(self.email)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def normalise_email(email):
+        return (email or "").strip().lower()
 
 
 class Attendance(models.Model):
@@ -210,3 +475,6 @@ class Attendance(models.Model):
                 fields=["application", "session"], name="klimakronsj_one_attendance_per_session"
             )
         ]
+
+    def __str__(self):
+        return f"{self.application_id} @ {self.session_id}: {self.present}"

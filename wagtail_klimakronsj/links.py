@@ -1,0 +1,75 @@
+"""The applicant's signed, expiring link to their own page (no login)."""
+
+from django.conf import settings as django_settings
+from django.core import signing
+from django.urls import reverse
+
+from .conf import settings
+
+MANAGE_SALT = "wagtail_klimakronsj.applicant"
+
+
+class LinkExpired(Exception):
+    """The signature is right but the link is older than ``MANAGE_LINK_MAX_AGE_DAYS``."""
+
+    def __init__(self, application_id):
+        super().__init__(application_id)
+        self.application_id = application_id
+
+
+class LinkInvalid(Exception):
+    """The link was changed or was never issued by this site."""
+
+
+def _signer():
+    return signing.TimestampSigner(salt=MANAGE_SALT)
+
+
+def manage_token(application):
+    return _signer().sign(str(application.pk))
+
+
+def read_manage_token(token):
+    """The application id in ``token``; raises ``LinkInvalid`` or ``LinkExpired``."""
+    signer = _signer()
+    max_age = settings.MANAGE_LINK_MAX_AGE_DAYS * 24 * 3600
+    try:
+        value = signer.unsign(token, max_age=max_age)
+    except signing.SignatureExpired:
+        try:
+            value = signer.unsign(token)
+        except signing.BadSignature as exc:
+            raise LinkInvalid() from exc
+        if not value.isdigit():
+            raise LinkInvalid() from None
+        raise LinkExpired(int(value)) from None
+    except signing.BadSignature as exc:
+        raise LinkInvalid() from exc
+    if not value.isdigit():
+        raise LinkInvalid()
+    return int(value)
+
+
+def manage_path(application):
+    return reverse("wagtail_klimakronsj:applicant", args=[manage_token(application)])
+
+
+def manage_url(application, request=None, event=None):
+    """The absolute address of the applicant's page."""
+    return absolute_url(manage_path(application), event=event, request=request)
+
+
+def absolute_url(path, event=None, request=None):
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    root = None
+    if event is not None:
+        try:
+            parts = event.get_url_parts()
+            root = parts[1] if parts else None
+        except Exception:  # noqa: BLE001 - a page outside any site has no root URL
+            root = None
+    root = root or getattr(django_settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    return root.rstrip("/") + path

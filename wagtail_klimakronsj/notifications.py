@@ -1,0 +1,257 @@
+"""What each email says and to whom.
+
+Each message is rendered when it is recorded (in the same transaction as the change
+that causes it) and stored as a ``Notification`` row; ``tasks.send_notification``
+sends it after commit. Defaults come from ``templates/wagtail_klimakronsj/emails/<kind>.txt``
+and ``.html``, rendered in the applicant's language; an editor's ``EventEmailText`` for
+the event replaces subject and text (placeholders like ``{name}``; unknown ones are
+left as they are). Applicant emails have the organiser as Reply-To; the organiser's
+notice has the applicant as Reply-To.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings as django_settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import urlize
+from django.utils.translation import gettext_lazy as _
+
+from .links import absolute_url
+from .models import ApplicationStatus, NotificationKind
+from .timezone import local_zone
+
+DEFAULT_SUBJECTS = {
+    NotificationKind.RECEIPT: _("We have received your application: {event}"),
+    NotificationKind.ORGANISER_NOTICE: _("New application for {event}: {name}"),
+    NotificationKind.ACCEPTED: _("You have a place: {event}"),
+    NotificationKind.WAITLISTED: _("You are on the waiting list: {event}"),
+    NotificationKind.DECLINED: _("Your application for {event}"),
+    NotificationKind.PROMOTED: _("A place has become free for you: {event}"),
+    NotificationKind.WITHDRAWN: _("You have withdrawn your application: {event}"),
+    NotificationKind.MANAGE_LINK: _("Your link for {event}"),
+}
+
+#: Kinds that carry the session dates as an .ics attachment and the meeting link.
+WITH_CALENDAR = (NotificationKind.ACCEPTED, NotificationKind.PROMOTED)
+
+
+def carries_calendar(kind, application):
+    """Whether this email has the sessions as .ics and the meeting link: acceptance,
+    promotion, and the receipt of an application accepted at once (first come)."""
+    return kind in WITH_CALENDAR or (
+        kind == NotificationKind.RECEIPT and application.status == ApplicationStatus.ACCEPTED
+    )
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+@dataclass
+class Email:
+    kind: str
+    to: list
+    subject: str
+    body_text: str
+    body_html: str = ""
+    reply_to: list = field(default_factory=list)
+    ics: str = ""
+
+
+def fill(text, values):
+    """Replace ``{name}`` placeholders by ``values``; anything else stays as written.
+
+    No attribute or index access (unlike ``str.format``), so an editor's text can
+    never reach into the objects behind the values.
+    """
+
+    def replace(match):
+        value = values.get(match.group(1))
+        return match.group(0) if value is None else str(value)
+
+    return _PLACEHOLDER.sub(replace, str(text))
+
+
+def clean_subject(subject, limit=250):
+    """One line: newlines and control characters become spaces (no header injection)."""
+    return _HEADER_UNSAFE.sub(" ", str(subject)).strip()[:limit]
+
+
+def text_to_html(text):
+    """Plain text to escaped HTML paragraphs, with links made clickable."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "\n".join(
+        "<p>" + urlize(p, autoescape=True).replace("\n", "<br>\n") + "</p>" for p in paragraphs
+    )
+
+
+def format_sessions(event):
+    zone = local_zone()
+    lines = []
+    for session in event.sessions:
+        start = timezone.localtime(session.starts_at, zone)
+        end = timezone.localtime(session.ends_at, zone)
+        line = f"{date_format(start, 'l')} {date_format(start, 'DATE_FORMAT')}, {start:%H:%M}–{end:%H:%M}"
+        if session.title:
+            line = f"{session.title}: {line}"
+        lines.append(line)
+    return lines
+
+
+def applicant_context(application, event, *, kind, request=None, manage_url=None):
+    from . import seats
+    from .links import manage_url as make_manage_url
+
+    manage_url = manage_url or make_manage_url(application, request=request, event=event)
+    closes_at = getattr(event, "closes_at", None)
+    context = {
+        "application": application,
+        "event": event,
+        "kind": kind,
+        "name": application.full_name,
+        "event_title": event.title,
+        "event_url": absolute_url(event.get_url(request), event, request),
+        "status": application.status,
+        "status_label": ApplicationStatus(application.status).label,
+        "sessions": format_sessions(event),
+        "manage_url": manage_url,
+        "meeting_url": event.meeting_url if carries_calendar(kind, application) else "",
+        "position": seats.waiting_list_position(application),
+        "deadline": (
+            date_format(timezone.localtime(closes_at, local_zone()), "DATETIME_FORMAT")
+            if closes_at
+            else ""
+        ),
+        "organiser": getattr(event, "organiser", ""),
+        "group": str(application.group) if application.group_id else "",
+    }
+    return context
+
+
+def placeholder_values(context):
+    """The values editors can use in their own texts, as plain strings."""
+    return {
+        "name": context["name"],
+        "event": context["event_title"],
+        "event_url": context["event_url"],
+        "status": str(context["status_label"]),
+        "sessions": "\n".join(context["sessions"]),
+        "manage_url": context["manage_url"],
+        "meeting_url": context.get("meeting_url") or "",
+        "position": context.get("position") or "",
+        "deadline": context.get("deadline") or "",
+        "organiser": context.get("organiser") or "",
+        "group": context.get("group") or "",
+    }
+
+
+def get_email_text(event, kind):
+    """The editor's own text for this kind of email of this event, or None."""
+    texts = getattr(event, "klimakronsj_email_texts", None)
+    if texts is None:
+        return None
+    return texts.filter(kind=kind).first()
+
+
+def render(kind, context, *, event=None):
+    """``(subject, text, html)`` for one email in the active language."""
+    values = placeholder_values(context)
+    override = get_email_text(event, kind) if event is not None else None
+    template = f"wagtail_klimakronsj/emails/{kind}"
+    if override is not None:
+        subject = fill(override.subject, values)
+        custom_text = fill(override.body, values).strip()
+        text = render_to_string(
+            "wagtail_klimakronsj/emails/custom.txt", {**context, "custom_text": custom_text}
+        )
+        html = render_to_string(
+            "wagtail_klimakronsj/emails/custom.html",
+            {**context, "custom_html": text_to_html(custom_text)},
+        )
+    else:
+        subject = fill(DEFAULT_SUBJECTS.get(kind, "{event}"), values)
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    return clean_subject(subject), text.strip() + "\n", html
+
+
+def organiser_reply_to(event):
+    return event.get_organiser_emails()[:1]
+
+
+def applicant_email(kind, application, event, *, request=None, manage_url=None):
+    """The message to the applicant for ``kind``, in the applicant's language."""
+    language = application.language or django_settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = applicant_context(
+            application, event, kind=kind, request=request, manage_url=manage_url
+        )
+        subject, text, html = render(kind, context, event=event)
+    ics = ""
+    if carries_calendar(kind, application):
+        from .calendar import build_event_calendar
+
+        ics = build_event_calendar(event, request=request, include_private=True).decode("utf-8")
+    return Email(
+        kind=kind,
+        to=[application.email],
+        reply_to=organiser_reply_to(event),
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        ics=ics,
+    )
+
+
+def organiser_notice(application, event, *, request=None):
+    """The notice of a new application to the organiser's addresses (site language)."""
+    to = event.get_organiser_emails()
+    if not to:
+        return None
+    admin_url = ""
+    try:
+        admin_url = absolute_url(reverse("wagtailadmin_pages:edit", args=[event.pk]))
+    except Exception:  # noqa: BLE001 - admin URLs not installed
+        admin_url = ""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        context = applicant_context(
+            application,
+            event,
+            kind=NotificationKind.ORGANISER_NOTICE,
+            request=request,
+            manage_url="-",
+        )
+        context.update(
+            {
+                "municipality": application.municipality,
+                "role_label": application.get_role_display(),
+                "admin_url": admin_url,
+            }
+        )
+        subject, text, html = render(NotificationKind.ORGANISER_NOTICE, context, event=event)
+    return Email(
+        kind=NotificationKind.ORGANISER_NOTICE,
+        to=to,
+        reply_to=[application.email],
+        subject=subject,
+        body_text=text,
+        body_html=html,
+    )
+
+
+#: The email each status change sends (submission receipts are sent separately).
+STATUS_EMAILS = {
+    ("decision", ApplicationStatus.ACCEPTED): NotificationKind.ACCEPTED,
+    ("decision", ApplicationStatus.WAITLISTED): NotificationKind.WAITLISTED,
+    ("decision", ApplicationStatus.DECLINED): NotificationKind.DECLINED,
+    ("promotion", ApplicationStatus.ACCEPTED): NotificationKind.PROMOTED,
+    ("withdrawal", ApplicationStatus.WITHDRAWN): NotificationKind.WITHDRAWN,
+}
+
+
+def kind_for_change(change):
+    return STATUS_EMAILS.get((change.reason, change.new_status))

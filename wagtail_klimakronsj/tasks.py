@@ -1,0 +1,133 @@
+"""Sending the outbox: one task per ``Notification`` row, claimed atomically.
+
+A row goes ``queued -> sending -> sent`` exactly once (the claim is an
+``UPDATE ... WHERE status='queued'``), so two workers, a retry and the cron command
+can never send the same message twice. A failing provider puts the row back to
+``queued`` with ``next_attempt_at`` (exponential backoff) until
+``MAIL_MAX_ATTEMPTS``, then ``failed``. Mail goes only through ``django.core.mail``.
+"""
+
+import datetime
+import logging
+
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .compat import task
+from .conf import from_email, settings
+from .models import Notification, NotificationKind
+from .models.notifications import NotificationStatus
+
+logger = logging.getLogger(__name__)
+
+#: First retry after this many seconds, doubling each time, at most MAX_BACKOFF.
+BASE_BACKOFF = 60
+MAX_BACKOFF = 6 * 3600
+
+
+def backoff(attempts):
+    return min(BASE_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+
+
+def build_message(notification):
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=from_email(),
+        to=list(notification.to),
+        reply_to=list(notification.reply_to or []),
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    if notification.ics:
+        message.attach("klimakronsj.ics", notification.ics, "text/calendar")
+    return message
+
+
+def _note_on_application(notification, status, now):
+    if notification.application_id and notification.kind != NotificationKind.ORGANISER_NOTICE:
+        from .models import Application
+
+        Application.objects.filter(pk=notification.application_id).update(
+            email_status=f"{notification.kind}:{status}"[:30], email_status_at=now
+        )
+
+
+def due(now=None):
+    """Queued rows whose time has come."""
+    now = now or timezone.now()
+    return Notification.objects.filter(status=NotificationStatus.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def deliver(notification_id):
+    """Send one queued notification now. Returns "sent", "retry", "failed" or "skipped"."""
+    now = timezone.now()
+    claimed = (
+        due(now)
+        .filter(pk=notification_id)
+        .update(status=NotificationStatus.SENDING, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return "skipped"
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        message = build_message(notification)
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - any provider error: record and retry
+        logger.warning(
+            "Email %s failed (attempt %s): %s", notification.pk, notification.attempts, exc
+        )
+        failed = notification.attempts >= settings.MAIL_MAX_ATTEMPTS
+        next_attempt = (
+            None if failed else now + datetime.timedelta(seconds=backoff(notification.attempts))
+        )
+        status = NotificationStatus.FAILED if failed else NotificationStatus.QUEUED
+        Notification.objects.filter(pk=notification.pk).update(
+            status=status,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=next_attempt,
+        )
+        _note_on_application(notification, "failed" if failed else "retrying", now)
+        if not failed:
+            _schedule_retry(notification.pk, next_attempt)
+        return "failed" if failed else "retry"
+    status = getattr(message, "anymail_status", None)
+    message_id = getattr(status, "message_id", None) or ""
+    Notification.objects.filter(pk=notification.pk).update(
+        status=NotificationStatus.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
+        provider_message_id=str(message_id)[:200],
+    )
+    _note_on_application(notification, "sent", now)
+    return "sent"
+
+
+def _schedule_retry(notification_id, when):
+    """Enqueue the retry for later when the tasks backend can defer; else the cron
+    command (``klimakronsj_send_mail``) sends it when it is due."""
+    try:
+        backend = send_notification.get_backend()
+        if getattr(backend, "supports_defer", False):
+            send_notification.using(run_after=when).enqueue(notification_id)
+    except Exception:  # noqa: BLE001
+        logger.exception("Could not schedule the retry of email %s", notification_id)
+
+
+@task
+def send_notification(notification_id):
+    """The task: send one recorded email (see ``deliver``)."""
+    return deliver(notification_id)
+
+
+def send_due(limit=None, now=None):
+    """Send every due queued row now; returns a dict of outcome counts."""
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    ids = list(due(now).order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        counts[deliver(pk)] += 1
+    return counts

@@ -1,0 +1,36 @@
+"""Embed the application form on another page (the event page)::
+
+    {% load klimakronsj_apply %}
+    {% klimakronsj_application_form page %}
+
+Renders the same form as the event's application form page, posting to that page's
+URL (so its checks, receipt and redirect apply). Renders nothing when the event has
+no live form page of this package or takes no applications now.
+"""
+
+from django import template
+from django.template.loader import render_to_string
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def klimakronsj_application_form(context, event):
+    request = context.get("request")
+    page_id = getattr(event, "application_page_id", None)
+    if not page_id:
+        return ""
+    form_page = getattr(event, "application_page", None)
+    form_page = form_page.specific if form_page is not None else None
+    if form_page is None or not form_page.live or not hasattr(form_page, "get_form_context"):
+        return ""
+    if form_page.event_id != event.pk:
+        return ""
+    state = form_page.get_event_state(event)
+    if not form_page.takes_applications(state):
+        return ""
+    form = form_page.get_form(event=event, user=getattr(request, "user", None))
+    form_context = form_page.get_form_context(request, form, event, state)
+    return render_to_string(
+        "wagtail_klimakronsj/includes/application_form.html", form_context, request=request
+    )

@@ -1,0 +1,145 @@
+"""The applicant's own page, reached through the signed link in every email.
+
+Status (with the place on the waiting list), the answers given, and withdrawal.
+A changed link gets a clear 400 page, an expired one a 410 page that offers a new
+link (sent to the address on the application, never shown), never a 500.
+"""
+
+from django import forms
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from . import links, seats, spam
+from .compat import get_page_model
+from .conf import settings
+from .models import Application, ApplicationStatus, EventStatus
+
+APPLICANT_TEMPLATE = "wagtail_klimakronsj/pages/applicant.html"
+LINK_PROBLEM_TEMPLATE = "wagtail_klimakronsj/pages/applicant_link_problem.html"
+
+WITHDRAWABLE = (ApplicationStatus.PENDING, ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED)
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Yes, withdraw my application. A seat I have goes to the next on the waiting list."
+        ),
+    )
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _base_context():
+    return {"base_template": settings.BASE_TEMPLATE or "wagtail_klimakronsj/base.html"}
+
+
+def link_problem(request, problem, *, status, token=None, application=None):
+    context = _base_context()
+    context.update({"problem": problem, "token": token, "application": application})
+    return _private(TemplateResponse(request, LINK_PROBLEM_TEMPLATE, context, status=status))
+
+
+def answers_for(application, form_fields):
+    """``[(label, value)]`` of the core and the extra answers, for the page."""
+    rows = [
+        (_("Full name"), application.full_name),
+        (_("Email address"), application.email),
+        (_("Phone"), application.phone),
+        (_("Municipality"), application.municipality or ""),
+        (_("Other organisation"), application.organisation),
+        (_("Role"), application.get_role_display()),
+        (_("Position or sector"), application.position),
+        (_("What do you want to work on?"), application.interests),
+        (_("Accessibility needs"), application.accessibility_needs),
+    ]
+    labels = {f.clean_name: f.label for f in form_fields}
+    for name, value in (application.extra_answers or {}).items():
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = _("Yes") if value else _("No")
+        rows.append((labels.get(name, name), value))
+    return [(label, value) for label, value in rows if value not in ("", None)]
+
+
+def _load(token):
+    application_id = links.read_manage_token(token)
+    application = (
+        Application.objects.select_related("municipality").filter(pk=application_id).first()
+    )
+    if application is None:
+        raise links.LinkInvalid()
+    return application
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def applicant_page(request, token):
+    try:
+        application = _load(token)
+    except links.LinkExpired:
+        return link_problem(request, "expired", status=410, token=token)
+    except links.LinkInvalid:
+        return link_problem(request, "invalid", status=400)
+    if application.erased_at:
+        return link_problem(request, "erased", status=410)
+    event = get_page_model().objects.filter(pk=application.event_id).specific().first()
+    form = WithdrawForm(request.POST or None)
+    can_withdraw = application.status in WITHDRAWABLE and (
+        event is None or event.get_status() != EventStatus.PAST
+    )
+    if request.method == "POST" and can_withdraw and form.is_valid():
+        from . import workflow
+
+        workflow.withdraw(application, request=request)
+        return HttpResponseRedirect(request.path + "?withdrawn=1")
+    form_page = (
+        get_page_model().objects.filter(pk=application.form_page_id).specific().first()
+        if application.form_page_id
+        else None
+    )
+    form_fields = []
+    if form_page is not None and hasattr(form_page, "get_form_fields"):
+        form_fields = list(form_page.get_form_fields())
+    context = _base_context()
+    context.update(
+        {
+            "application": application,
+            "event": event,
+            "status_label": ApplicationStatus(application.status).label,
+            "waiting_list_position": seats.waiting_list_position(application),
+            "answers": answers_for(application, form_fields),
+            "withdraw_form": form if can_withdraw else None,
+            "just_withdrawn": request.GET.get("withdrawn") == "1"
+            and application.status == ApplicationStatus.WITHDRAWN,
+        }
+    )
+    return _private(TemplateResponse(request, APPLICANT_TEMPLATE, context))
+
+
+@require_http_methods(["POST"])
+def renew_link(request, token):
+    """An expired link asks for a new one: it goes to the address on the application."""
+    try:
+        _load(token)
+        return HttpResponseRedirect(reverse("wagtail_klimakronsj:applicant", args=[token]))
+    except links.LinkExpired as expired:
+        application = Application.objects.filter(pk=expired.application_id).first()
+    except links.LinkInvalid:
+        return link_problem(request, "invalid", status=400)
+    if application is None or application.erased_at:
+        return link_problem(request, "invalid", status=400)
+    if not spam.hit("renew", application.pk, settings.RATE_LIMIT_PER_EMAIL):
+        return link_problem(request, "rate_limited", status=429)
+    from . import workflow
+
+    workflow.send_manage_link(application, request=request)
+    return link_problem(request, "renewed", status=200)
