@@ -13,4 +13,5 @@ def register_application_log_actions(actions):
     actions.register_action("wagtail_klimakronsj.withdraw", _("Withdraw application"), _("Withdrawn"))
     actions.register_action("wagtail_klimakronsj.erase", _("Erase personal data"), _("Personal data erased"))
     actions.register_action("wagtail_klimakronsj.export_personal_data", _("Export personal data"), _("Personal data exported"))
+from . import admin_desk  # noqa: E402, F401  - the organiser's desk (applications, groups, exports)
 from . import admin_feedback  # noqa: E402, F401  - "Did you find what you were looking for?" report
