@@ -27,7 +27,7 @@ pg_fresh_db() {
 migrate() {
   log "migrate (DEBUG off, PostgreSQL $KLIMAKRONSJ_PG_PORT/$KLIMAKRONSJ_PG_NAME)"
   "$PY" -m django migrate --noinput -v0
-  "$PY" -m django createcachetable -v0
+  BENCH_CACHE=db "$PY" -m django createcachetable -v0
 }
 
 # gunicorn_start LOGFILE [extra args]: sync workers on loopback; sets GUNICORN_PID.
