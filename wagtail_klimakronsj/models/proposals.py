@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
@@ -42,13 +43,138 @@ class Actor(models.TextChoices):
     OTHERS = "others", _("Others than the municipality")
 
 
-class ProposalArchivePageMixin(models.Model):
+class ProposalArchivePageMixin(RoutablePageMixin, models.Model):
+    """The public archive of proposals: filters, search, pages, CSV/JSON and a feed.
+
+    Routes (all take the same GET filters ``q``, ``edition``, ``question``, ``topic``,
+    ``actor``): the list (``?page=N``), ``export-csv/``, ``export-json/`` and ``feed/``.
+    Override one method per step: ``get_proposal_model()``, ``get_proposals()``,
+    ``get_filter_form()``, ``filter_proposals()``, ``search_proposals()``.
+    """
+
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [FieldPanel("intro")]
 
+    template = "wagtail_klimakronsj/pages/proposal_archive_page.html"
+    #: The proposal page model listed here; None means the first allowed sub-page type
+    #: that is a proposal.
+    proposal_model = None
+
     class Meta:
         abstract = True
+
+    def get_proposal_model(self):
+        if self.proposal_model is not None:
+            return self.proposal_model
+        for model in self.allowed_subpage_models():
+            if issubclass(model, ProposalPageMixin):
+                return model
+        from ..proposals import get_proposal_models
+
+        return get_proposal_models()[0]
+
+    def get_proposals(self):
+        """Published, public proposals of this archive, newest first."""
+        from ..proposals import published_proposals
+
+        return published_proposals(self.get_proposal_model(), archive=self)
+
+    def get_filter_form(self, request, proposals=None):
+        """The GET form; its choices are the editions and questions that have proposals."""
+        from django.db.models import Q
+
+        from ..proposals import ProposalFilterForm
+        from .events import GuidingQuestion
+
+        if proposals is None:
+            proposals = self.get_proposals()
+        editions = list(
+            Page.objects.filter(pk__in=proposals.values("event_id")).order_by(
+                "-first_published_at", "title"
+            )
+        )
+        questions = GuidingQuestion.objects.filter(
+            pk__in=proposals.values("guiding_question_id")
+        ).order_by("page_id", "sort_order", "pk")
+        topics = Topic.objects.filter(Q(locale_id=self.locale_id)).order_by("sort_order", "name")
+        return ProposalFilterForm(
+            request.GET or None,
+            editions=editions,
+            questions=list(questions),
+            topics=list(topics),
+            actors=Actor.choices,
+        )
+
+    def filter_proposals(self, proposals, filters):
+        from ..proposals import apply_filters
+
+        return apply_filters(proposals, filters)
+
+    def search_proposals(self, proposals, query):
+        from ..proposals import search
+
+        return search(proposals, query)
+
+    def get_results(self, request):
+        """``(form, filters, results)`` for the request's GET filters and search words."""
+        proposals = self.get_proposals()
+        form = self.get_filter_form(request, proposals)
+        filters = form.filters()
+        results = self.filter_proposals(proposals, filters)
+        return form, filters, self.search_proposals(results, filters["q"])
+
+    def get_context(self, request, *args, **kwargs):
+        from urllib.parse import urlencode
+
+        from ..conf import settings
+        from ..proposals import paginate
+
+        context = super().get_context(request, *args, **kwargs)
+        form, filters, results = self.get_results(request)
+        page = paginate(results, request.GET.get("page"))
+        params = [
+            (key, value)
+            for key, values in request.GET.lists()
+            if key in form.fields
+            for value in values
+        ]
+        query_string = urlencode(params)
+        context.update(
+            base_template=settings.BASE_TEMPLATE,
+            workshop_zone=settings.TIME_ZONE,
+            form=form,
+            filters=filters,
+            proposals=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            is_filtered=any(filters.get(k) for k in ("q", "edition", "question", "topic", "actor")),
+            query_string=query_string,
+            page_query_prefix=f"?{query_string}&page=" if query_string else "?page=",
+        )
+        return context
+
+    @path("export-csv/")
+    def export_csv(self, request):
+        from ..proposals import csv_response, export_filename
+
+        _form, _filters, results = self.get_results(request)
+        return csv_response(results, export_filename(self, "csv"), request)
+
+    @path("export-json/")
+    def export_json(self, request):
+        from ..proposals import export_filename, json_response
+
+        _form, _filters, results = self.get_results(request)
+        return json_response(results, export_filename(self, "json"), request)
+
+    @path("feed/")
+    def feed(self, request):
+        from ..proposals import ProposalFeed
+
+        _form, _filters, results = self.get_results(request)
+        return ProposalFeed(self, results)(request)
 
 
 class AbstractProposalArchivePage(ProposalArchivePageMixin, Page):
@@ -119,14 +245,42 @@ class ProposalPageMixin(models.Model):
         index.SearchField("body"),
         index.SearchField("first_steps"),
         index.FilterField("event"),
+        index.FilterField("guiding_question"),
         index.FilterField("actor"),
     ]
+
+    template = "wagtail_klimakronsj/pages/proposal_page.html"
 
     class Meta:
         abstract = True
 
     def get_first_steps(self):
         return [line.strip() for line in self.first_steps.splitlines() if line.strip()]
+
+    def get_archive_page(self):
+        """The archive this proposal lives in (its parent), or None."""
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    def get_context(self, request, *args, **kwargs):
+        from ..conf import settings
+
+        context = super().get_context(request, *args, **kwargs)
+        event = self.event
+        archive = self.get_archive_page()
+        edition_url = None
+        if archive is not None and event is not None:
+            edition_url = f"{archive.get_url(request)}?edition={event.pk}"
+        context.update(
+            base_template=settings.BASE_TEMPLATE,
+            workshop_zone=settings.TIME_ZONE,
+            event=event if event is not None and event.live else None,
+            archive=archive,
+            edition_archive_url=edition_url,
+            topics=list(self.topics.all()),
+            first_steps_list=self.get_first_steps(),
+        )
+        return context
 
 
 class AbstractProposalPage(ProposalPageMixin, Page):

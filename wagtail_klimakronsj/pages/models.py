@@ -36,6 +36,7 @@ class ApplicationFormPage(AbstractApplicationFormPage):
 
 class ProposalArchivePage(AbstractProposalArchivePage):
     subpage_types = ["wagtail_klimakronsj_pages.ProposalPage"]
+    template = "wagtail_klimakronsj/pages/proposal_archive_page.html"
 
     class Meta:
         verbose_name = _("proposal archive")
@@ -45,6 +46,7 @@ class ProposalArchivePage(AbstractProposalArchivePage):
 class ProposalPage(AbstractProposalPage):
     parent_page_types = ["wagtail_klimakronsj_pages.ProposalArchivePage"]
     subpage_types = []
+    template = "wagtail_klimakronsj/pages/proposal_page.html"
 
     class Meta:
         verbose_name = _("proposal")
