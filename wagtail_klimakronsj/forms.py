@@ -268,7 +268,7 @@ class ApplicationForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    form_token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=500, required=False)
 
     def __init__(self, *args, page=None, event=None, user=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -294,6 +294,8 @@ class ApplicationForm(forms.Form):
 
     def clean_form_token(self):
         try:
+            if not self.cleaned_data.get("form_token"):
+                raise spam.BadFormToken("missing")
             self.token_data = spam.read_form_token(
                 self.cleaned_data["form_token"],
                 getattr(self.page, "pk", None),

@@ -151,10 +151,15 @@ def placeholder_values(context):
 
 def get_email_text(event, kind):
     """The editor's own text for this kind of email of this event, or None."""
-    texts = getattr(event, "klimakronsj_email_texts", None)
-    if texts is None:
-        return None
-    return texts.filter(kind=kind).first()
+    cached = event.__dict__.get("_klimakronsj_email_texts")
+    if cached is None:
+        texts = getattr(event, "klimakronsj_email_texts", None)
+        cached = {}
+        if texts is not None:
+            for text in texts.all():
+                cached.setdefault(text.kind, text)
+        event.__dict__["_klimakronsj_email_texts"] = cached
+    return cached.get(kind)
 
 
 def render(kind, context, *, event=None):
