@@ -1,25 +1,15 @@
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import ObjectList, TabbedInterface
 
 from ..models import (
     AbstractApplicationFormPage,
     AbstractEventPage,
     AbstractProposalArchivePage,
     AbstractProposalPage,
-    EventPageMixin,
 )
 
 
 class EventPage(AbstractEventPage):
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(AbstractEventPage.content_panels, heading=_("Content")),
-            ObjectList(EventPageMixin.sessions_panels, heading=_("Sessions and questions")),
-            ObjectList(EventPageMixin.applications_panels, heading=_("Applications")),
-            ObjectList(AbstractEventPage.promote_panels, heading=_("Promote")),
-            ObjectList(AbstractEventPage.settings_panels, heading=_("Settings")),
-        ]
-    )
+    # Admin tabs come from AbstractEventPage (EventTabs), built from the panel lists.
 
     class Meta:
         verbose_name = _("workshop event")
