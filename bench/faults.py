@@ -247,14 +247,22 @@ def rush(port, event, form, applicants, label, timeout=300):
 def seat_rush(args):
     checks = Checks("seat rush")
     applicants, seats = args.applicants, args.seats
-    print(f"seat rush: {applicants} applicants, {seats} seats, {args.workers} workers", flush=True)
+    print(
+        f"seat rush: {applicants} applicants, {seats} seats, {args.workers} workers, "
+        f"{args.decision_delay * 1000:.0f} ms between counting and deciding",
+        flush=True,
+    )
     results_by_run = {}
     for locking in (True, False):
         label = "locked" if locking else "control"
         event, form = first_come_event(f"rush-{label}-{int(time.time())}", seats)
         server = Server(
             args.port, args.workers, Path(args.out) / f"gunicorn-rush-{label}.log",
-            env={"BENCH_SEAT_LOCKING": "1" if locking else "0", "BENCH_CACHE": "db"},
+            env={
+                "BENCH_SEAT_LOCKING": "1" if locking else "0",
+                "BENCH_CACHE": "db",
+                "BENCH_DECISION_DELAY": str(args.decision_delay),
+            },
         )  # fmt: skip
         try:
             results, spread, wall = rush(args.port, event, form, applicants, f"rush{label}")
@@ -500,21 +508,96 @@ def db_restart(args):
     return checks, {"answers": dict(counts), "stored": stored, "restart": restart_log}
 
 
+# -- backup and restore ----------------------------------------------------------------
+
+
+def backup_restore(args):
+    """pg_dump the database the other tests filled, restore it into a new database and
+    compare: the backup step of docs/deployment.md, exercised."""
+    checks = Checks("backup and restore")
+    bindir = os.environ["KLIMAKRONSJ_PG_BINDIR"]
+    db = connection.settings_dict["NAME"]
+    copy = f"{db}_restored"
+    dump = Path(args.out) / f"{db}.dump"
+    pg = ["-h", HOST, "-p", str(connection.settings_dict["PORT"]), "-U", "postgres"]
+    tables = [
+        "wagtail_klimakronsj_application",
+        "wagtail_klimakronsj_notification",
+        "wagtailcore_page",
+        "wagtailcore_modellogentry",
+    ]
+
+    def counts(dbname):
+        out = subprocess.run(
+            [f"{bindir}/psql", *pg, "-d", dbname, "-tA", "-c",
+             " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in tables)],  # noqa: S608 - fixed names
+            capture_output=True, text=True, timeout=60, check=True,
+        ).stdout  # fmt: skip
+        return dict(line.split("|") for line in out.split())
+
+    started = time.monotonic()
+    dumped = subprocess.run(
+        [f"{bindir}/pg_dump", *pg, "-Fc", "-f", str(dump), db],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    checks.expect(dumped.returncode == 0, f"pg_dump -Fc {db} ({dumped.stderr.strip()[:200]})")
+    subprocess.run(
+        [f"{bindir}/psql", *pg, "-d", "postgres", "-qc", f"DROP DATABASE IF EXISTS {copy}", "-c", f"CREATE DATABASE {copy}"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    restored = subprocess.run(
+        [f"{bindir}/pg_restore", *pg, "-d", copy, "--no-owner", str(dump)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    checks.expect(
+        restored.returncode == 0, f"pg_restore into {copy} ({restored.stderr.strip()[:200]})"
+    )
+    before, after = counts(db), counts(copy)
+    checks.expect(before == after, f"same rows after restore: {after}")
+    env = dict(os.environ, KLIMAKRONSJ_PG_NAME=copy)
+    migrated = subprocess.run(
+        [PY, "-m", "django", "migrate", "--check", "--noinput"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    checks.expect(
+        migrated.returncode == 0, "the restored database needs no migration (migrate --check)"
+    )
+    checks.note(f"dump {dump.stat().st_size // 1024} KiB, {time.monotonic() - started:.1f} s")
+    dump.unlink(missing_ok=True)
+    return checks, {"rows": after}
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("test", choices=["seat_rush", "mail_outage", "db_restart", "all"])
+    parser.add_argument(
+        "test", choices=["seat_rush", "mail_outage", "db_restart", "backup_restore", "all"]
+    )
     parser.add_argument("--pg-data", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--port", type=int, default=8462)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--applicants", type=int, default=500)
     parser.add_argument("--seats", type=int, default=50)
+    parser.add_argument(
+        "--decision-delay", type=float, default=0.02,
+        help="seconds between counting seats and deciding, in both seat-rush runs",
+    )  # fmt: skip
     parser.add_argument("--mail-applicants", type=int, default=12)
     parser.add_argument("--restart-posts", type=int, default=300)
     args = parser.parse_args()
     loadgen.check_loopback(HOST)
     Path(args.out).mkdir(parents=True, exist_ok=True)
-    tests = {"seat_rush": seat_rush, "mail_outage": mail_outage, "db_restart": db_restart}
+    tests = {
+        "seat_rush": seat_rush,
+        "mail_outage": mail_outage,
+        "db_restart": db_restart,
+        "backup_restore": backup_restore,
+    }
     chosen = list(tests) if args.test == "all" else [args.test]
     report, failed = {}, False
     for name in chosen:

@@ -28,6 +28,7 @@ migrate() {
   log "migrate (DEBUG off, PostgreSQL $KLIMAKRONSJ_PG_PORT/$KLIMAKRONSJ_PG_NAME)"
   "$PY" -m django migrate --noinput -v0
   BENCH_CACHE=db "$PY" -m django createcachetable -v0
+  "$PY" -m django collectstatic --noinput --clear -v0
 }
 
 # gunicorn_start LOGFILE [extra args]: sync workers on loopback; sets GUNICORN_PID.

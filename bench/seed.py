@@ -246,6 +246,17 @@ def main():
         bulk_applications(desk_event, args.applications)
     out["desk_event_id"] = desk_event.pk
     out["applications"] = args.applications
+    try:
+        from django.urls import reverse
+
+        from wagtail_klimakronsj.admin_desk import ApplicationModelAdmin
+
+        index = reverse(ApplicationModelAdmin().url_helper.get_action_url_name("index"))
+    except Exception as exc:  # noqa: BLE001 - the desk may not have landed yet
+        missing.append(f"admin application list ({type(exc).__name__}: {exc})")
+    else:
+        out["admin_list"] = f"{index}?event={desk_event.pk}"
+        out["admin_export"] = f"{index}?event={desk_event.pk}&export=csv"
 
     try:
         from wagtail_klimakronsj.demo import proposals as demo_proposals
@@ -263,6 +274,8 @@ def main():
         )
         create_many(archive, event, args.proposals)
         out["archive"] = archive.url
+        # filtered + searched: every word must match, topic and who-can-act narrow it
+        out["archive_query"] = f"?q=klima&topic=transport&actor=municipality&edition={event.pk}"
         out["proposals"] = args.proposals
 
     password = secrets.token_urlsafe(16)

@@ -53,6 +53,14 @@ if os.environ.get("BENCH_CACHE") == "db":
     }
     WAGTAIL_KLIMAKRONSJ_CACHE = "klimakronsj"
 
+# Production static files: collectstatic (bench/lib.sh) into a fresh STATIC_ROOT with
+# hashed names; a template naming a missing file fails here.
+STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", str(BENCH_DIR / "results" / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
