@@ -168,5 +168,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"wagtail_klimakronsj": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "wagtail_klimakronsj": {"handlers": ["console"], "level": "INFO"},
+        # the immediate task backend logs every task at INFO; keep the console readable
+        "django.tasks": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }
