@@ -95,7 +95,8 @@ def deliver(notification_id):
             _schedule_retry(notification.pk, next_attempt)
         return "failed" if failed else "retry"
     status = getattr(message, "anymail_status", None)
-    message_id = getattr(status, "message_id", None) or ""
+    message_id = getattr(status, "message_id", None)
+    message_id = "" if message_id is None else str(message_id)
     Notification.objects.filter(pk=notification.pk).update(
         status=NotificationStatus.SENT,
         sent_at=timezone.now(),

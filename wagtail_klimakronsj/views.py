@@ -92,7 +92,7 @@ def applicant_page(request, token):
     if application.erased_at:
         return link_problem(request, "erased", status=410)
     event = get_page_model().objects.filter(pk=application.event_id).specific().first()
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     can_withdraw = application.status in WITHDRAWABLE and (
         event is None or event.get_status() != EventStatus.PAST
     )
