@@ -83,6 +83,10 @@ def test_list_query_count_is_constant(client, event, organiser):
     large, rows_large = _list_queries(client, event)
     assert (rows_small, rows_large) == (10, 100)
     assert small == large
+    seed(event, 9700, start=300)
+    huge, rows_huge = _list_queries(client, event)
+    print(f"application list: {huge} queries with 10,000 applications")
+    assert (huge, rows_huge) == (small, 100)
 
 
 # -- decisions ---------------------------------------------------------------------

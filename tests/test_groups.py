@@ -121,3 +121,136 @@ def test_roles_are_mixed_within_a_municipality():
     people = [Person(id=i, municipality="m", role="elected" if i % 2 else "employee", order=i) for i in range(4)]
     order = grouping.mixing_order(people)
     assert [p.role for p in order] == ["elected", "employee", "elected", "employee"]
+
+
+# -- the groups desk (database and views) ------------------------------------------
+
+
+
+from tests.desk_helpers import organiser, seed, viewer  # noqa: E402, F401
+from wagtail_klimakronsj.models import (  # noqa: E402
+    Application,
+    Notification,
+    NotificationKind,
+    ParticipantGroup,
+)
+
+
+def groups_url(event):
+    return f"/admin/klimakronsj/events/{event.pk}/groups/"
+
+
+@pytest.fixture
+def accepted_13(event):
+    return seed(event, 13, status="accepted")
+
+
+def test_propose_groups_for_awkward_13(client, event, organiser, accepted_13):
+    client.force_login(organiser)
+    response = client.get(groups_url(event))
+    assert response.status_code == 200
+    assert "7, 6" in response.context["sizes_note"]
+    response = client.post(groups_url(event), {"action": "propose"})
+    assert response.status_code == 302
+    groups = list(ParticipantGroup.objects.filter(event=event))
+    assert sorted(g.members.count() for g in groups) == [6, 7]
+    assert not Application.objects.filter(event=event, group__isnull=True).exists()
+
+
+def test_only_accepted_participants_are_grouped(client, event, organiser):
+    seed(event, 10, status="accepted")
+    seed(event, 5, start=50, status="pending")
+    client.force_login(organiser)
+    client.post(groups_url(event), {"action": "propose"})
+    assert Application.objects.filter(group__isnull=False).count() == 10
+    assert Application.objects.filter(status="pending", group__isnull=False).count() == 0
+
+
+def test_move_set_facilitator_confirm_email_once(client, event, organiser, accepted_13):
+    client.force_login(organiser)
+    client.post(groups_url(event), {"action": "propose"})
+    first, second = ParticipantGroup.objects.filter(event=event).order_by("number")
+    mover = first.members.first()
+    data = {
+        "action": "save",
+        f"group-{mover.pk}": str(second.pk),
+        f"facilitator_name-{first.pk}": "Kari <Fasilitator>",
+        f"facilitator_email-{first.pk}": "kari@example.org",
+        f"facilitator_name-{second.pk}": "",
+        f"facilitator_email-{second.pk}": "",
+    }
+    response = client.post(groups_url(event), data)
+    assert response.status_code == 302
+    mover.refresh_from_db()
+    assert mover.group_id == second.pk
+    first.refresh_from_db()
+    assert first.facilitator_email == "kari@example.org"
+    html = client.get(groups_url(event)).content.decode()
+    assert "Kari &lt;Fasilitator&gt;" in html
+
+    # emailing before confirming is refused
+    client.post(groups_url(event), {"action": "email"})
+    assert not Notification.objects.exists()
+
+    client.post(groups_url(event), {"action": "confirm"})
+    assert ParticipantGroup.objects.filter(confirmed_at__isnull=True).count() == 0
+    # a confirmed proposal is not replaced
+    client.post(groups_url(event), {"action": "propose"})
+    mover.refresh_from_db()
+    assert mover.group_id == second.pk
+
+    client.post(groups_url(event), {"action": "email"})
+    client.post(groups_url(event), {"action": "email"})  # twice: still once each
+    group_mails = Notification.objects.filter(kind=NotificationKind.GROUP)
+    assert group_mails.count() == 13 + 1  # members + the one facilitator with an email
+    facilitator_mail = group_mails.get(to=["kari@example.org"])
+    assert "Person" in facilitator_mail.body_text
+    member_mail = group_mails.get(application=mover)
+    assert str(second) in member_mail.body_text
+
+
+def test_bad_facilitator_email_is_a_field_error(client, event, organiser, accepted_13):
+    client.force_login(organiser)
+    client.post(groups_url(event), {"action": "propose"})
+    group = ParticipantGroup.objects.filter(event=event).first()
+    response = client.post(
+        groups_url(event),
+        {"action": "save", f"facilitator_email-{group.pk}": "not an email"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'href="#id_facilitator_email-{group.pk}"' in html
+    assert 'aria-invalid="true"' in html
+    group.refresh_from_db()
+    assert group.facilitator_email == ""
+
+
+def test_new_group_and_empty_groups_removed(client, event, organiser):
+    seed(event, 9, status="accepted")
+    client.force_login(organiser)
+    client.post(groups_url(event), {"action": "propose"})
+    (only,) = ParticipantGroup.objects.filter(event=event)
+    members = list(only.members.order_by("pk"))
+    data = {"action": "save"}
+    for member in members[:4]:
+        data[f"group-{member.pk}"] = "new"
+    client.post(groups_url(event), data)
+    sizes = sorted(g.members.count() for g in ParticipantGroup.objects.filter(event=event))
+    assert sizes == [4, 5]
+
+
+def test_groups_export_and_viewer_cannot_change(client, event, viewer, organiser, accepted_13):
+    client.force_login(organiser)
+    client.post(groups_url(event), {"action": "propose"})
+    Application.objects.filter(pk=accepted_13[0].pk).update(full_name="=HYPERLINK(1)")
+    response = client.get(f"{groups_url(event)}export/csv/")
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.count("\n") == 14
+    assert "'=HYPERLINK(1)" in body
+    response = client.get(f"{groups_url(event)}export/xlsx/")
+    assert response.status_code == 200
+    client.force_login(viewer)
+    assert client.get(groups_url(event)).status_code == 200
+    response = client.post(groups_url(event), {"action": "reopen"})
+    assert response.status_code in (302, 403)
+    assert client.get(groups_url(event)).status_code == 200
