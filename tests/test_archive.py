@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 from wagtail.models import Page, PageViewRestriction
 
 from tests.conftest import make_event
@@ -66,22 +67,41 @@ def proposals(archive, editions, topics):
     day = datetime.timedelta(days=1)
     return {
         "bus": make_proposal(
-            archive, "Bussvegar og fortetting", topics=[topics["transport"], topics["arealbruk"]],
-            event=first, guiding_question=q1, actor="together", when=base,
+            archive,
+            "Bussvegar og fortetting",
+            topics=[topics["transport"], topics["arealbruk"]],
+            event=first,
+            guiding_question=q1,
+            actor="together",
+            when=base,
             body="<p>Kollektivfelt langs hovudvegen.</p>",
         ),
         "myr": make_proposal(
-            archive, "Verne myra", topics=[topics["natur"]], event=first,
-            guiding_question=q2, actor="municipality", when=base + day,
+            archive,
+            "Verne myra",
+            topics=[topics["natur"]],
+            event=first,
+            guiding_question=q2,
+            actor="municipality",
+            when=base + day,
             summary="Myr lagrar karbon",
         ),
         "bygg": make_proposal(
-            archive, "Fossilfri byggjeplass", topics=[topics["bygg"], topics["innkjop"]],
-            event=second, actor="municipality", when=base + 2 * day,
+            archive,
+            "Fossilfri byggjeplass",
+            topics=[topics["bygg"], topics["innkjop"]],
+            event=second,
+            actor="municipality",
+            when=base + 2 * day,
         ),
         "stat": make_proposal(
-            archive, "Felles metode frå staten", topics=[topics["arealbruk"]], event=second,
-            actor="others", when=base + 3 * day, first_steps="Meld behovet\nDel metodane",
+            archive,
+            "Felles metode frå staten",
+            topics=[topics["arealbruk"]],
+            event=second,
+            actor="others",
+            when=base + 3 * day,
+            first_steps="Meld behovet\nDel metodane",
         ),
     }
 
@@ -101,7 +121,10 @@ def test_lists_newest_first(client, archive, proposals):
     response = get(client, archive)
     assert response.status_code == 200
     assert titles(response) == [
-        "Felles metode frå staten", "Fossilfri byggjeplass", "Verne myra", "Bussvegar og fortetting"
+        "Felles metode frå staten",
+        "Fossilfri byggjeplass",
+        "Verne myra",
+        "Bussvegar og fortetting",
     ]
     html = response.content.decode()
     assert '<form class="kk-archive__filters" method="get"' in html
@@ -141,7 +164,8 @@ def test_search(client, archive, proposals):
 
 def test_filters_and_search_combine(client, archive, proposals, editions):
     response = client.get(
-        archive.url, {"q": "metode", "edition": editions[1].pk, "topic": ["arealbruk"], "actor": "others"}
+        archive.url,
+        {"q": "metode", "edition": editions[1].pk, "topic": ["arealbruk"], "actor": "others"},
     )
     assert titles(response) == ["Felles metode frå staten"]
     response = client.get(archive.url, {"q": "metode", "edition": editions[0].pk})
@@ -154,7 +178,9 @@ def test_filters_and_search_combine(client, archive, proposals, editions):
 
 
 def test_invalid_filter_values_are_ignored_with_a_message(client, archive, proposals):
-    response = client.get(archive.url, {"edition": "nope", "question": "999999", "topic": "<b>x</b>"})
+    response = client.get(
+        archive.url, {"edition": "nope", "question": "999999", "topic": "<b>x</b>"}
+    )
     assert response.status_code == 200
     assert len(titles(response)) == 4
     html = response.content.decode()
@@ -243,8 +269,9 @@ def test_hidden_proposals_never_exported_or_in_feed(client, archive, proposals, 
             response = client.get(archive.url + suffix, params)
             assert response.status_code == 200
             body = b"".join(response.streaming_content) if response.streaming else response.content
-            assert b"Samandrag for" in body
-            assert "Hemmeleg".encode() not in body, (suffix, params)
+            if params.get("q") != "hemmeleg":
+                assert b"Samandrag for" in body
+            assert b"Hemmeleg" not in body, (suffix, params)
 
 
 def test_proposal_in_moderation_is_not_public(client, archive, proposals, admin_user):
@@ -261,7 +288,11 @@ def test_proposal_in_moderation_is_not_public(client, archive, proposals, admin_
 def test_event_proposals_skip_hidden(archive, proposals, hidden, editions):
     found = proposals_for_event(editions[0], 10)
     # the other archive is public: its proposal counts; drafts and private ones do not
-    assert [p.title for p in found] == ["Hemmeleg anna arkiv", "Verne myra", "Bussvegar og fortetting"]
+    assert [p.title for p in found] == [
+        "Hemmeleg anna arkiv",
+        "Verne myra",
+        "Bussvegar og fortetting",
+    ]
 
 
 # -- open data -------------------------------------------------------------------------
@@ -279,19 +310,24 @@ def test_csv_export_follows_filters(client, archive, proposals, editions):
     rows = read_csv(response)
     header, data = rows[0], rows[1:]
     assert [row[header.index("title") if "title" in header else 1] for row in data] == [
-        "Verne myra", "Bussvegar og fortetting"
+        "Verne myra",
+        "Bussvegar og fortetting",
     ]
 
 
 def test_exports_neutralise_formulas_and_do_not_execute_html(client, archive, editions, topics):
     make_proposal(
-        archive, "=HYPERLINK(\"http://evil.example\")", summary="+SUM(A1:A2)",
-        first_steps="@cmd\n-1+1", event=editions[0], topics=[topics["natur"]],
+        archive,
+        '=HYPERLINK("http://evil.example")',
+        summary="+SUM(A1:A2)",
+        first_steps="@cmd\n-1+1",
+        event=editions[0],
+        topics=[topics["natur"]],
         body="<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
     )
     rows = read_csv(client.get(archive.url + "export-csv/"))
     cells = rows[1]
-    assert cells[1] == "'=HYPERLINK(\"http://evil.example\")"
+    assert cells[1] == '\'=HYPERLINK("http://evil.example")'
     assert cells[3] == "'+SUM(A1:A2)"
     assert cells[5].startswith("'@cmd")
     for row in rows:
@@ -310,8 +346,11 @@ def test_exports_neutralise_formulas_and_do_not_execute_html(client, archive, ed
 
 def test_json_export_has_no_personal_data(client, archive, editions, topics):
     group = ParticipantGroup.objects.create(
-        event=editions[0], number=3, name="Gruppe Fjord",
-        facilitator_name="Kari Nordmann", facilitator_email="kari@example.org",
+        event=editions[0],
+        number=3,
+        name="Gruppe Fjord",
+        facilitator_name="Kari Nordmann",
+        facilitator_email="kari@example.org",
     )
     make_proposal(archive, "Med gruppe", event=editions[0], group=group, topics=[topics["energi"]])
     raw = b"".join(client.get(archive.url + "export-json/").streaming_content).decode()
@@ -327,11 +366,14 @@ def test_feed_parses(client, archive, proposals):
     response = client.get(archive.url + "feed/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
-    root = ET.fromstring(response.content)
+    root = ET.fromstring(response.content)  # noqa: S314 (our own feed)
     assert root.tag == f"{ATOM}feed"
     entries = root.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}title").text for e in entries] == [
-        "Felles metode frå staten", "Fossilfri byggjeplass", "Verne myra", "Bussvegar og fortetting"
+        "Felles metode frå staten",
+        "Fossilfri byggjeplass",
+        "Verne myra",
+        "Bussvegar og fortetting",
     ]
     assert entries[0].find(f"{ATOM}link").get("href").startswith("http://")
     terms = {c.get("term") for c in entries[0].findall(f"{ATOM}category")}
@@ -339,7 +381,7 @@ def test_feed_parses(client, archive, proposals):
 
 
 def test_feed_follows_filters(client, archive, proposals):
-    root = ET.fromstring(client.get(archive.url + "feed/", {"topic": "natur"}).content)
+    root = ET.fromstring(client.get(archive.url + "feed/", {"topic": "natur"}).content)  # noqa: S314
     assert [e.find(f"{ATOM}title").text for e in root.findall(f"{ATOM}entry")] == ["Verne myra"]
 
 
@@ -350,8 +392,13 @@ def _add_many(archive, event, n):
     demo.create_many(archive, event, n)
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "forslag", "topic": ["transport", "energi"], "actor": ["together", "municipality"]}])
-def test_query_count_is_constant(client, archive, editions, topics, django_assert_num_queries, params):
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "forslag", "topic": ["transport", "energi"], "actor": ["together", "municipality"]}],
+)
+def test_query_count_is_constant(
+    client, archive, editions, topics, django_assert_num_queries, params
+):
     event = editions[0]
     params = {**params, "edition": event.pk}
     _add_many(archive, event, 10)
@@ -399,7 +446,8 @@ def test_proposal_page_renders_and_links_back(client, archive, proposals, editio
     assert f'href="{editions[1].url}"' in html
     assert f'href="{archive.url}?edition={editions[1].pk}"' in html
     assert "Arealbruk" in html
-    assert "Others than the municipality" in html or "Andre" in html or response.context["page"].actor == "others"
+    with translation.override("nn"):
+        assert str(proposal.get_actor_display()) in html
 
 
 def test_proposal_preview_renders(archive, proposals, rf):
@@ -430,7 +478,9 @@ def test_event_include_lists_proposals(rf, archive, proposals, editions):
     assert "Verne myra" in html
     assert "Bussvegar" not in html  # limit 1
     assert f"{archive.url}?edition={editions[0].pk}" in html
-    empty = template.render(Context({"page": make_event(archive.get_parent(), title="Tom"), "request": request}))
+    empty = template.render(
+        Context({"page": make_event(archive.get_parent(), title="Tom"), "request": request})
+    )
     assert "kk-event-proposals" not in empty
 
 

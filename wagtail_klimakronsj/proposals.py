@@ -70,7 +70,9 @@ class ProposalFilterForm(forms.Form):
     """The GET form of the archive. Invalid values are dropped, never an error page."""
 
     q = forms.CharField(label=_("Search words"), required=False, max_length=200)
-    edition = forms.TypedChoiceField(label=_("Edition"), required=False, coerce=int, empty_value=None)
+    edition = forms.TypedChoiceField(
+        label=_("Edition"), required=False, coerce=int, empty_value=None
+    )
     question = forms.TypedChoiceField(
         label=_("Guiding question"), required=False, coerce=int, empty_value=None
     )
@@ -109,7 +111,9 @@ class ProposalFilterForm(forms.Form):
             cleaned[name] = self.cleaned_data.get(name)
         cleaned["q"] = (cleaned.get("q") or "").strip()
         cleaned["topic"] = [
-            self.topics_by_slug[slug] for slug in cleaned.get("topic") or [] if slug in self.topics_by_slug
+            self.topics_by_slug[slug]
+            for slug in cleaned.get("topic") or []
+            if slug in self.topics_by_slug
         ]
         cleaned["actor"] = cleaned.get("actor") or []
         return cleaned
@@ -280,7 +284,8 @@ def json_response(results, filename, request=None):
         yield "\n]\n"
 
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in chunks()), content_type="application/json; charset=utf-8"
+        (chunk.encode("utf-8") for chunk in chunks()),
+        content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -356,7 +361,9 @@ def proposals_for_event(event, limit=5):
     found = []
     for model in get_proposal_models():
         found += list(published_proposals(model).filter(event_id=event.pk)[:limit])
-    found.sort(key=lambda p: (p.first_published_at is not None, p.first_published_at, p.pk), reverse=True)
+    found.sort(
+        key=lambda p: (p.first_published_at is not None, p.first_published_at, p.pk), reverse=True
+    )
     return found[:limit]
 
 

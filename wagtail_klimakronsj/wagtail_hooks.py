@@ -15,3 +15,4 @@ def register_application_log_actions(actions):
     actions.register_action("wagtail_klimakronsj.export_personal_data", _("Export personal data"), _("Personal data exported"))
 from . import admin_desk  # noqa: E402, F401  - the organiser's desk (applications, groups, exports)
 from . import admin_feedback  # noqa: E402, F401  - "Did you find what you were looking for?" report
+from . import admin_proposals  # noqa: E402, F401  - proposal topics as a snippet

@@ -232,7 +232,8 @@ def _questions_by_text(event):
     from ..models import GuidingQuestion
 
     return {
-        " ".join(q.text.split()).lower(): q for q in GuidingQuestion.objects.filter(page_id=event.pk)
+        " ".join(q.text.split()).lower(): q
+        for q in GuidingQuestion.objects.filter(page_id=event.pk)
     }
 
 
@@ -248,9 +249,7 @@ def create(archive_page, event):
     topics = get_topics(archive_page.locale)
     questions = _questions_by_text(event)
     groups = list(ParticipantGroup.objects.filter(event_id=event.pk)) if event else []
-    existing = set(
-        model.objects.child_of(archive_page).values_list("slug", flat=True)
-    )
+    existing = set(model.objects.child_of(archive_page).values_list("slug", flat=True))
     created = []
     for index, data in enumerate(PROPOSALS):
         slug = slugify(data["title"], allow_unicode=False)[:80]
@@ -372,7 +371,8 @@ def _bulk_insert(model, objs):
             ", ".join(["%s"] * len(fields)),
         )
         values = [
-            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objs
+            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+            for obj in objs
         ]
         with connection.cursor() as cursor:
             cursor.executemany(sql, values)
@@ -384,4 +384,3 @@ def _index(model, objs):
     for backend in get_search_backends(with_auto_update=True):
         for start in range(0, len(objs), 1000):
             backend.add_bulk(model, objs[start : start + 1000])
-
