@@ -4,17 +4,32 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from tests.conftest import make_event
 from wagtail_klimakronsj.pages.models import EventPage
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Assert on the English source strings, whatever translations are compiled."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 D = datetime.date
 
 
 @pytest.fixture
 def admin_user(db):
-    return get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
+    from wagtail.users.models import UserProfile
+
+    user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
 
 
 def event_data(sessions=None, **overrides):
