@@ -12,6 +12,7 @@ import collections
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -355,6 +356,13 @@ def mail_outage(args):
     }
     print(f"mail outage: fake Postmark at {fake.url}, anymail timeout 1.5 s", flush=True)
     event, form = first_come_event(f"mail-{int(time.time())}", 100)
+    # The other tests' queued emails are not this test's: leave only its own tasks.
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
+    Notification.objects.filter(status=NotificationStatus.QUEUED).update(
+        status=NotificationStatus.FAILED, last_error="set aside by bench/faults mail_outage"
+    )
     server = Server(args.port, args.workers, Path(args.out) / "gunicorn-mail.log", env=env)
     workers = [Worker(Path(args.out) / f"db_worker-{i}.log", env=env) for i in range(2)]
     apps = Application.objects.filter(event_id=event.pk)
@@ -590,12 +598,14 @@ def main():
     parser.add_argument("--mail-applicants", type=int, default=12)
     parser.add_argument("--restart-posts", type=int, default=300)
     args = parser.parse_args()
+    # stopped by `timeout` or Ctrl-C: unwind, so every finally stops its processes
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))
     loadgen.check_loopback(HOST)
     Path(args.out).mkdir(parents=True, exist_ok=True)
     tests = {
-        "seat_rush": seat_rush,
         "mail_outage": mail_outage,
         "db_restart": db_restart,
+        "seat_rush": seat_rush,
         "backup_restore": backup_restore,
     }
     chosen = list(tests) if args.test == "all" else [args.test]
