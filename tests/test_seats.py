@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
 from tests.conftest import make_event
@@ -87,10 +87,11 @@ def test_decide_never_oversells_and_says_why(root_page, municipalities):
         seats.apply(event, fields(3, municipality=two))[0],
         seats.apply(event, fields(4, municipality=three))[0],
     ]
-    changes, refusals = seats.decide(event, [a.pk for a in apps], A.ACCEPTED)
+    with translation.override("en"):  # the reasons are translated (LANGUAGE_CODE is nn)
+        changes, refusals = seats.decide(event, [a.pk for a in apps], A.ACCEPTED)
+        reasons = {r.application.email: str(r.message) for r in refusals}
     accepted = [c.application.email for c in changes]
     assert accepted == ["person1@example.org", "person3@example.org"]
-    reasons = {r.application.email: str(r.message) for r in refusals}
     assert "municipality" in reasons["person2@example.org"]
     assert "No seats" in reasons["person4@example.org"]
     assert Application.objects.filter(status=A.ACCEPTED).count() == 2
