@@ -1,14 +1,18 @@
 """The organiser's desk: the application list, decisions, inspect, permissions."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import ModelLogEntry
 
+from tests import desk_helpers
 from tests.conftest import make_event
-from tests.desk_helpers import LIST_URL, editor, organiser, seed, viewer  # noqa: F401
+from tests.desk_helpers import LIST_URL, seed
 from wagtail_klimakronsj import seats
 from wagtail_klimakronsj.models import Application, ApplicationStatus, SeatPolicy
+
+editor = desk_helpers.editor
+organiser = desk_helpers.organiser
+viewer = desk_helpers.viewer
 
 DECIDE_URL = "/admin/klimakronsj/decide/"
 
@@ -171,20 +175,26 @@ def test_bad_decision_input_is_a_message_not_a_500(client, event, organiser):
     assert response.status_code == 200 and "evil.example" not in response.context["next"]
 
 
-def test_decisions_go_through_the_workflow_when_present(client, event, organiser, monkeypatch):
-    from wagtail_klimakronsj import admin_desk
+def test_each_decision_sends_its_status_email_once(
+    client, event, organiser, django_capture_on_commit_callbacks
+):
+    from django.core import mail
 
-    calls = []
+    from wagtail_klimakronsj.models import Notification
 
-    def fake_decide(event, application_ids, new_status, user):
-        calls.append((event.pk, list(application_ids), new_status, user))
-        return seats.decide(event, application_ids, new_status, user=user)
-
-    monkeypatch.setattr(admin_desk, "decide", fake_decide)
     apps = seed(event, 2)
     client.force_login(organiser)
-    client.post(DECIDE_URL, {"selected": ids(apps), "decision": "waitlisted", "confirm": "1"})
-    assert calls == [(event.pk, [apps[0].pk, apps[1].pk], "waitlisted", organiser)]
+    data = {"selected": ids(apps), "decision": "accepted", "confirm": "1"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(DECIDE_URL, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(DECIDE_URL, data)  # a second click changes nothing and sends nothing
+    notifications = Notification.objects.filter(kind="accepted")
+    assert sorted(n.application_id for n in notifications) == [apps[0].pk, apps[1].pk]
+    assert sorted(m.to[0] for m in mail.outbox if m.to[0].startswith("person")) == [
+        "person0@example.org",
+        "person1@example.org",
+    ]
 
 
 # -- inspect -------------------------------------------------------------------------

@@ -8,9 +8,12 @@ import openpyxl
 import pytest
 from django.test import override_settings
 
+from tests import desk_helpers
 from tests.conftest import make_event
-from tests.desk_helpers import LIST_URL, organiser, seed  # noqa: F401
+from tests.desk_helpers import LIST_URL, seed
 from wagtail_klimakronsj.models import Application, Attendance
+
+organiser = desk_helpers.organiser
 
 DANGEROUS = ["=1+1", "+47 99", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 

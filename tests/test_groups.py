@@ -2,8 +2,16 @@ import random
 
 import pytest
 
+from tests import desk_helpers
+from tests.desk_helpers import seed
 from wagtail_klimakronsj import grouping
 from wagtail_klimakronsj.grouping import Person, clashes, form_groups, group_sizes
+from wagtail_klimakronsj.models import (
+    Application,
+    Notification,
+    NotificationKind,
+    ParticipantGroup,
+)
 
 
 @pytest.mark.parametrize(
@@ -126,14 +134,8 @@ def test_roles_are_mixed_within_a_municipality():
 # -- the groups desk (database and views) ------------------------------------------
 
 
-
-from tests.desk_helpers import organiser, seed, viewer  # noqa: E402, F401
-from wagtail_klimakronsj.models import (  # noqa: E402
-    Application,
-    Notification,
-    NotificationKind,
-    ParticipantGroup,
-)
+organiser = desk_helpers.organiser
+viewer = desk_helpers.viewer
 
 
 def groups_url(event):
@@ -166,7 +168,11 @@ def test_only_accepted_participants_are_grouped(client, event, organiser):
     assert Application.objects.filter(status="pending", group__isnull=False).count() == 0
 
 
-def test_move_set_facilitator_confirm_email_once(client, event, organiser, accepted_13):
+def test_move_set_facilitator_confirm_email_once(
+    client, event, organiser, accepted_13, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
     client.force_login(organiser)
     client.post(groups_url(event), {"action": "propose"})
     first, second = ParticipantGroup.objects.filter(event=event).order_by("number")
@@ -199,8 +205,12 @@ def test_move_set_facilitator_confirm_email_once(client, event, organiser, accep
     mover.refresh_from_db()
     assert mover.group_id == second.pk
 
-    client.post(groups_url(event), {"action": "email"})
-    client.post(groups_url(event), {"action": "email"})  # twice: still once each
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(groups_url(event), {"action": "email"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(groups_url(event), {"action": "email"})  # twice: still once each
+    group_subjects = [m for m in mail.outbox if "group" in m.subject.lower() or "gruppe" in m.subject.lower()]
+    assert len(group_subjects) == 14
     group_mails = Notification.objects.filter(kind=NotificationKind.GROUP)
     assert group_mails.count() == 13 + 1  # members + the one facilitator with an email
     facilitator_mail = group_mails.get(to=["kari@example.org"])

@@ -9,8 +9,9 @@ from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from tests import desk_helpers
 from tests.conftest import make_event
-from tests.desk_helpers import organiser, seed, viewer  # noqa: F401
+from tests.desk_helpers import seed
 from wagtail_klimakronsj import retention, seats
 from wagtail_klimakronsj.models import (
     Application,
@@ -19,6 +20,9 @@ from wagtail_klimakronsj.models import (
     ParticipantGroup,
 )
 from wagtail_klimakronsj.selection import pool_overview
+
+organiser = desk_helpers.organiser
+viewer = desk_helpers.viewer
 
 
 def past_event(root_page, days_ago, **fields):

@@ -108,24 +108,19 @@ def event_page_models():
     ]
 
 
-def decide(event, application_ids, new_status, user):
-    """Decide through ``workflow.decide`` (status emails) when present, else ``seats``."""
-    try:
-        from . import workflow
-    except ImportError:
-        return seats.decide(event, application_ids, new_status, user=user)
-    return workflow.decide(event, application_ids, new_status, user=user)
+def decide(event, application_ids, new_status, user, request=None):
+    """The organiser's decision through ``workflow.decide``: seats plus one status email each."""
+    from . import workflow
+
+    return workflow.decide(event, application_ids, new_status, user=user, request=request)
 
 
 def dispatch_notifications(ids):
-    """Hand recorded notifications to the sender (the applications workflow owns it)."""
-    try:
-        from . import workflow
-    except ImportError:
-        return
-    send = getattr(workflow, "send_notifications", None) or getattr(workflow, "dispatch", None)
-    if send is not None:
-        send(ids)
+    """Enqueue recorded notifications for sending (called after commit)."""
+    from . import workflow
+
+    for notification_id in ids:
+        workflow.enqueue(notification_id)
 
 
 def render(request, template, context, *, title, status=200):
@@ -543,7 +538,9 @@ def decide_view(request):
 
     changed = 0
     for event_id, event_ids in by_event.items():
-        changes, refusals = decide(events[event_id], event_ids, new_status, request.user)
+        changes, refusals = decide(
+            events[event_id], event_ids, new_status, request.user, request=request
+        )
         changed += len(changes)
         for refusal in refusals:
             messages.warning(
@@ -862,10 +859,19 @@ def _group_reopen(request, event, errors):
 
 
 def record_group_emails(event):
-    """One GROUP email per member and facilitator of each confirmed group, once each."""
+    """One GROUP email per member and facilitator of each confirmed group, once each.
+
+    Members get the editor's own "Group placement" text of the event when there is one
+    (placeholder ``{group}``), else the default listing their group; facilitators get
+    the list of their group.
+    """
     from django.template.loader import render_to_string
 
+    from . import notifications as notification_texts
+
     groups, _unassigned = _group_context(event)
+    own_text = notification_texts.get_email_text(event, NotificationKind.GROUP) is not None
+    reply_to = notification_texts.organiser_reply_to(event)
     notifications = []
     for group in groups:
         if not group.confirmed_at or not group.member_list:
@@ -875,9 +881,15 @@ def record_group_emails(event):
         for member in group.member_list:
             if member.erased_at or not member.email:
                 continue
-            body = render_to_string(
-                "wagtail_klimakronsj/admin/emails/group.txt", {**context, "recipient": member}
-            )
+            member.group = group
+            if own_text:
+                email = notification_texts.applicant_email(NotificationKind.GROUP, member, event)
+                member_subject, body = email.subject, email.body_text
+            else:
+                member_subject = subject
+                body = render_to_string(
+                    "wagtail_klimakronsj/admin/emails/group.txt", {**context, "recipient": member}
+                )
             notifications.append(
                 Notification(
                     kind=NotificationKind.GROUP,
@@ -885,7 +897,8 @@ def record_group_emails(event):
                     group=group,
                     dedupe_key=f"group:{group.pk}:{member.pk}",
                     to=[member.email],
-                    subject=subject,
+                    reply_to=reply_to,
+                    subject=member_subject,
                     body_text=body,
                 )
             )
@@ -900,6 +913,7 @@ def record_group_emails(event):
                     group=group,
                     dedupe_key=f"group:{group.pk}:facilitator:{group.facilitator_email.lower()}"[:150],
                     to=[group.facilitator_email],
+                    reply_to=reply_to,
                     subject=_("Your group at %(event)s (facilitator)") % {"event": event.title},
                     body_text=body,
                 )
