@@ -9,6 +9,7 @@ screenshot into $KLIMAKRONSJ_ARTIFACTS (default tests/artifacts/).
 """
 
 import email
+import email.policy
 import json
 import os
 import re
@@ -121,25 +122,22 @@ class Server:
         if not mail_dir.is_dir():
             return found
         for path in sorted(mail_dir.iterdir(), key=lambda p: p.stat().st_mtime):
-            chunks = path.read_text(encoding="utf-8").split("-" * 79 + "\n")
-            for chunk in chunks:
+            for chunk in path.read_bytes().split(b"-" * 79 + b"\n"):
                 if not chunk.strip():
                     continue
-                message = email.message_from_string(chunk)
-                if address in (message.get("To") or ""):
+                message = email.message_from_bytes(chunk, policy=email.policy.default)
+                if address in str(message.get("To") or ""):
                     found.append(message)
         return found
 
     def manage_link(self, address):
         """The applicant's own page, as linked in the latest email to ``address``."""
         for message in reversed(self.emails_to(address)):
-            for part in message.walk():
-                if part.get_content_type() != "text/plain":
-                    continue
-                text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-                match = re.search(r"https?://\S+/klimakronsj/application/[^/\s]+/", text)
-                if match:
-                    return match.group(0)
+            body = message.get_body(preferencelist=("plain",))
+            text = body.get_content() if body is not None else ""
+            match = re.search(r"https?://\S+/klimakronsj/application/[^/\s]+/", text)
+            if match:
+                return match.group(0)
         raise AssertionError(f"no email with a manage link to {address}")
 
 

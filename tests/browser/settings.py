@@ -40,3 +40,8 @@ if django.VERSION >= (6, 1):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = _mail_dir
+
+# Wagtail's autosave POSTs the create form 0.5 s after each change; a robot clicks
+# Publish faster than that, so both requests create the page and the second one fails
+# on the slug. Editors are slower; the test switches autosave off to stay deterministic.
+WAGTAIL_AUTOSAVE_INTERVAL = 0

@@ -2,6 +2,7 @@
 
 import datetime
 import sqlite3
+import uuid
 
 import pytest
 
@@ -23,20 +24,37 @@ def live_slug(server, title):
         row = db.execute(
             "SELECT slug FROM wagtailcore_page WHERE title = ? AND live = 1", (title,)
         ).fetchone()
-    assert row is not None, f"no live page titled {title!r}"
+    if row is None:
+        with sqlite3.connect(server.directory / "db.sqlite3") as db:
+            newest = db.execute(
+                "SELECT id, title, slug, live FROM wagtailcore_page ORDER BY id DESC LIMIT 3"
+            ).fetchall()
+        raise AssertionError(f"no live page titled {title!r}; newest pages: {newest}")
     return row[0]
 
 
 def type_into(page, selector, value):
-    """Type like an editor; Escape closes Wagtail's date/time picker again."""
+    """Fill a field like an editor: click, type, Tab away (which closes a date picker)."""
     field = page.locator(selector)
     field.click()
-    field.press("Control+A")
-    field.press_sequentially(value)
-    field.press("Escape")
+    field.fill(value)
+    field.press("Tab")
+    assert field.input_value() == value, f"{selector}: {field.input_value()!r} != {value!r}"
+
+
+def close_pickers(page):
+    """Close any date/time picker still open (it opens on focus, a moment later)."""
+    pickers = page.locator(".xdsoft_datetimepicker:visible")
+    for _ in range(20):
+        if pickers.count() == 0:
+            return
+        page.locator("[role=tab][aria-selected=true]").click()  # a harmless click elsewhere
+        page.wait_for_timeout(200)
+    raise AssertionError("a date picker stays open")
 
 
 def test_editor_creates_event_with_two_sessions(page, server, artifacts):
+    title = f"Klimakrønsj frå admin {uuid.uuid4().hex[:6]}"
     first = datetime.date.today() + datetime.timedelta(days=90)
     second = first + datetime.timedelta(days=7)
     deadline = first - datetime.timedelta(days=14)
@@ -51,7 +69,7 @@ def test_editor_creates_event_with_two_sessions(page, server, artifacts):
     page.get_by_role("link", name="Workshop event", exact=True).click()
     page.wait_for_url("**/add/wagtail_klimakronsj_pages/eventpage/**")
 
-    type_into(page, "#id_title", "Klimakrønsj frå admin")
+    type_into(page, "#id_title", title)
     type_into(page, "#id_lead", "Eit idéverkstad laga i administrasjonen.")
 
     page.get_by_role("tab", name="Sessions and questions").click()
@@ -65,22 +83,30 @@ def test_editor_creates_event_with_two_sessions(page, server, artifacts):
         type_into(page, f"#id_klimakronsj_sessions-{index}-start_time", start)
         type_into(page, f"#id_klimakronsj_sessions-{index}-end_time", end)
 
+    close_pickers(page)
     page.get_by_role("tab", name="Applications", exact=True).click()
     type_into(page, "#id_seat_limit", "24")
     type_into(page, "#id_application_deadline_date", deadline.isoformat())
     type_into(page, "#id_external_application_url", "https://example.org/apply/")
 
+    close_pickers(page)
+    assert page.locator("#id_title").input_value() == title
     page.locator("footer [data-w-dropdown-target='toggle']").last.click()
+    publish = page.locator("button[name='action-publish']")
+    publish.wait_for(state="visible")
     with page.expect_navigation():
-        page.locator("button[name='action-publish']").click()
+        publish.click()
+    page.screenshot(path=str(artifacts / "admin-after-publish.png"), full_page=True)
+    messages = page.locator(".messages").all_inner_texts()
     if "/admin/pages/add/" in page.url:
-        page.screenshot(path=str(artifacts / "admin-publish-failed.png"), full_page=True)
-        errors = page.locator(".messages, .w-field__errors, .error-message, [role=alert]")
-        raise AssertionError(f"not published: {errors.all_inner_texts()}")
+        errors = page.locator(".w-field__errors, .error-message, [role=alert]")
+        details = [" ".join(t.split()) for t in errors.all_inner_texts() if t.strip()]
+        raise AssertionError(f"not published: {messages} {details}")
+    assert any("published" in text for text in messages), messages
 
     # The public page shows both sessions (in the workshop zone, formatted by Django).
-    load(page, f"/{live_slug(server, 'Klimakrønsj frå admin')}/")
-    assert page.locator("h1").inner_text() == "Klimakrønsj frå admin"
+    load(page, f"/{live_slug(server, title)}/")
+    assert page.locator("h1").inner_text() == title
     sessions = page.locator(".kk-sessions .kk-session").all_inner_texts()
     text = "\n".join(sessions)
     assert len(sessions) == 2, sessions
