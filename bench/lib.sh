@@ -35,7 +35,7 @@ migrate() {
 gunicorn_start() {
   local logfile=$1; shift
   "$GUNICORN" bench.wsgi:application --chdir "$ROOT" --bind "127.0.0.1:$APP_PORT" \
-    --workers "$WORKERS" --worker-class sync --timeout 60 --graceful-timeout 5 \
+    --workers "$WORKERS" --worker-class sync --timeout 120 --graceful-timeout 5 \
     --backlog 2048 --log-level warning "$@" >"$logfile" 2>&1 &
   GUNICORN_PID=$!
   BENCH_PIDS+=("$GUNICORN_PID")

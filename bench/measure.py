@@ -68,23 +68,27 @@ def _cmdline(pid):
 
 
 def gunicorn_cpu(master_pid, procs):
-    """Seconds of CPU of the gunicorn master and its workers (incl. reaped workers)."""
-    total = 0
-    for pid, (ppid, own, reaped) in procs.items():
-        if pid == master_pid:
-            total += own + reaped
-        elif ppid == master_pid:
-            total += own
-    return total / TICKS
+    """CPU ticks per process of the gunicorn master and its workers."""
+    return {
+        pid: own
+        for pid, (ppid, own, _reaped) in procs.items()
+        if pid == master_pid or ppid == master_pid
+    }
 
 
 def postgres_cpu(postmaster_pid, db_name, procs):
-    """Seconds of CPU of the PostgreSQL backends serving the bench database."""
-    total = 0
-    for pid, (ppid, own, _reaped) in procs.items():
-        if ppid == postmaster_pid and f" {db_name} " in _cmdline(pid):
-            total += own
-    return total / TICKS
+    """CPU ticks per process of the PostgreSQL backends serving the bench database."""
+    return {
+        pid: own
+        for pid, (ppid, own, _reaped) in procs.items()
+        if ppid == postmaster_pid and f" {db_name} " in _cmdline(pid)
+    }
+
+
+def cpu_delta(before, after):
+    """Seconds of CPU between two readings, per process: a process that ended during
+    the round adds nothing (never a negative), a new one counts from zero."""
+    return sum(after[pid] - before.get(pid, 0) for pid in after) / TICKS
 
 
 class CpuMeter:
@@ -310,7 +314,7 @@ def measure_round(target, port, meter, query_log, concurrency, max_seconds):
     open(query_log, "w").close()
     app0, db0 = meter.read()
     results, wall = loadgen.run(
-        HOST, port, requests, concurrency=concurrency, max_seconds=max_seconds
+        HOST, port, requests, concurrency=concurrency, max_seconds=max_seconds, timeout=120
     )
     app1, db1 = meter.read()
     time.sleep(0.3)  # let the last worker write its query count after close()
@@ -334,8 +338,8 @@ def measure_round(target, port, meter, query_log, concurrency, max_seconds):
         "p50": p50,
         "p95": p95,
         "p99": p99,
-        "app_ms": (app1 - app0) * 1000 / n if n else float("nan"),
-        "db_ms": (db1 - db0) * 1000 / n if n else float("nan"),
+        "app_ms": cpu_delta(app0, app1) * 1000 / n if n else float("nan"),
+        "db_ms": cpu_delta(db0, db1) * 1000 / n if n else float("nan"),
         "queries": statistics.median(counts) if counts else None,
         "queries_max": max(counts) if counts else None,
     }
@@ -542,7 +546,8 @@ def main():
 
     # warm every worker on every target
     for target in active:
-        loadgen.run(HOST, args.port, target.build(4 * args.workers), concurrency=args.concurrency)
+        warm = 4 * args.workers if target.n >= 50 else args.workers
+        loadgen.run(HOST, args.port, target.build(warm), concurrency=args.concurrency)
 
     per_round = {t.key: [] for t in active}
     started = time.monotonic()
@@ -561,6 +566,9 @@ def main():
             )
             if result["sample_error"]:
                 print("   first server error:", result["sample_error"][:200], flush=True)
+        # a run stopped early still leaves its finished rounds behind
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        (Path(args.out) / "rounds.json").write_text(json.dumps(per_round, indent=1, default=str))
 
     summary = {}
     for key, rounds in per_round.items():
