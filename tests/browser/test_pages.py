@@ -80,3 +80,11 @@ def test_receipt_and_applicant_page(page, server, artifacts, lang):
     assert response.status == 200
     assert address in page.locator("main").inner_text()
     audit(page, f"applicant-{lang}", artifacts)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_applicant_link_changed(page, artifacts, lang):
+    """A changed link gets a clear page (400), as clean as the others."""
+    load(page, "/klimakronsj/application/12:changed:signature/", lang, expect_status=400)
+    assert page.locator("h1").count() == 1
+    audit(page, f"applicant-link-changed-{lang}", artifacts)
