@@ -26,7 +26,8 @@ def make_event(_parent, *, sessions, **fields):
 
 
 @pytest.fixture
-def root_page():
+def root_page(db):
+    # Building an unsaved page may look up the default locale; nothing is saved.
     return None
 
 
