@@ -2,8 +2,10 @@
 
 import django.db.models.deletion
 import wagtail.fields
-from django.conf import settings
+import swapper
 from django.db import migrations, models
+
+swapper.set_app_prefix("wagtailcore", "wagtail")
 
 
 class Migration(migrations.Migration):
@@ -18,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='HomePage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=swapper.get_model_name("wagtailcore", "Page"))),
                 ('intro', wagtail.fields.RichTextField(blank=True)),
             ],
             options={
