@@ -100,7 +100,11 @@ def test_bulk_decision_asks_for_confirmation_first(client, root_page, organiser)
     event = make_event(root_page, seat_limit=2)
     apps = seed(event, 4)
     client.force_login(organiser)
-    response = client.post(DECIDE_URL, {"selected": ids(apps), "decision": "accepted"})
+    response = client.post(
+        DECIDE_URL,
+        {"selected": ids(apps), "decision": "accepted"},
+        HTTP_ACCEPT_LANGUAGE="en",  # the reasons are translated; the test site's language is nn
+    )
     assert response.status_code == 200
     plan = response.context["plans"][0]
     assert [c["pk"] for c in plan["changes"]] == [apps[0].pk, apps[1].pk]
@@ -130,7 +134,9 @@ def test_municipality_cap_is_refused_in_the_preview(client, root_page, organiser
     event = make_event(root_page, seat_limit=10, municipality_cap=1)
     apps = seed(event, 3, municipalities=[oslo])
     client.force_login(organiser)
-    response = client.post(DECIDE_URL, {"selected": ids(apps), "decision": "accepted"})
+    response = client.post(
+        DECIDE_URL, {"selected": ids(apps), "decision": "accepted"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     plan = response.context["plans"][0]
     assert len(plan["changes"]) == 1 and len(plan["refusals"]) == 2
     assert "municipality" in plan["refusals"][0]["message"]
