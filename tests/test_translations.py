@@ -369,3 +369,28 @@ def test_catalogues_cover_every_string_in_the_source(tmp_path):
         _h, committed = read_po(po_path(language))
         missing = {e.key for e in fresh} - {e.key for e in committed}
         assert missing == set(), f"run makemessages and translate ({language})"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "not_expected"),
+    [
+        (
+            "nn",
+            ["Slik søkjer du", "Dette er ein søknad, ikkje ei påmelding", 'lang="nn"'],
+            ["How to"],
+        ),
+        ("nb", ["Slik søker du", "Dette er en søknad, ikke en påmelding", 'lang="nb"'], ["How to"]),
+        ("en", ["How to apply", "Apply for a seat", 'lang="en"'], ["Slik søk"]),
+    ],
+)
+def test_event_page_is_served_in_the_visitors_language(
+    client, form_page, language, expected, not_expected
+):
+    event = form_page.event.specific
+    response = client.get(event.url, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in expected:
+        assert text in html
+    for text in not_expected:
+        assert text not in html
