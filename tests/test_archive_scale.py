@@ -63,9 +63,10 @@ def test_archive_with_many_proposals(client, root_page, django_assert_max_num_qu
             response = client.get(archive.url, params)
         assert response.status_code == 200
         count = response.context["paginator"].count
+        n_queries = len(queries.captured_queries)
         median = _timed(client, archive.url, params)
         print(
-            f"archive {name}: {count} matches, {len(queries.captured_queries)} queries, "
+            f"archive {name}: {count} matches, {n_queries} queries, "
             f"median {median * 1000:.0f} ms"
         )
     params = cases["filtered+searched"]
