@@ -394,3 +394,41 @@ def test_event_page_is_served_in_the_visitors_language(
         assert text in html
     for text in not_expected:
         assert text not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "greeting", "body"),
+    [
+        ("nn", "Vi har fått søknaden din: Klimakrønsj", "Hei Kari Nordmann,", "Takk for søknaden"),
+        (
+            "nb",
+            "Vi har mottatt søknaden din: Klimakrønsj",
+            "Hei Kari Nordmann,",
+            "Takk for søknaden",
+        ),
+        (
+            "en",
+            "We have received your application: Klimakrønsj",
+            "Hello Kari Nordmann,",
+            "Thank you",
+        ),
+    ],
+)
+def test_receipt_email_is_in_the_applicants_language(event, language, subject, greeting, body):
+    from wagtail_klimakronsj import seats
+    from wagtail_klimakronsj.notifications import applicant_email
+
+    application = seats.apply(
+        event,
+        {
+            "full_name": "Kari Nordmann",
+            "email": f"kari-{language}@example.org",
+            "role": "employee",
+            "language": language,
+        },
+    )[0]
+    with translation.override("en" if language != "en" else "nn"):  # not the active language
+        email = applicant_email("receipt", application, event, manage_url="https://example.org/m")
+    assert email.subject == subject
+    assert greeting in email.body_text and body in email.body_text
+    assert greeting in email.body_html
