@@ -29,7 +29,6 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import Panel
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import registry as log_registry
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
@@ -51,6 +50,7 @@ from .models import (
     ParticipantGroup,
     Role,
 )
+from .panels import SeatCountsPanel  # noqa: F401 - kept importable from here
 
 PERM_VIEW = "wagtail_klimakronsj.view_personal_data"
 PERM_DECIDE = "wagtail_klimakronsj.decide_application"
@@ -160,26 +160,6 @@ def event_counts(event):
         "total": sum(counts.values()),
         "cap": event.municipality_cap,
     }
-
-
-class SeatCountsPanel(Panel):
-    """Seats taken / left / waiting on the event page's edit view; counts, never names.
-
-    Add ``SeatCountsPanel()`` to an event page's panels (e.g. ``applications_panels``).
-    """
-
-    class BoundPanel(Panel.BoundPanel):
-        template_name = "wagtail_klimakronsj/admin/includes/seat_counts_panel.html"
-
-        def get_context_data(self, parent_context=None):
-            context = super().get_context_data(parent_context)
-            event = self.instance
-            context["counts"] = event_counts(event) if event and event.pk else None
-            context["can_view_personal_data"] = can_view_personal_data(self.request.user)
-            context["desk_url"] = (
-                reverse(f"{NAMESPACE}:event", args=[event.pk]) if event and event.pk else ""
-            )
-            return context
 
 
 # -- the application list (modeladmin) --------------------------------------

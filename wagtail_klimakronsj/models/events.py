@@ -25,6 +25,7 @@ from wagtail.search import index
 from ..blocks import EventBodyBlock
 from ..compat import PAGE_MODEL
 from ..event_admin_form import EventPageForm
+from ..panels import SeatCountsPanel
 from ..timezone import end_of_day, local_datetime, local_zone
 from .notifications import NotificationKind
 
@@ -263,6 +264,7 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         ),
     ]
     applications_panels = [
+        SeatCountsPanel(heading=_("Seats and applications")),
         MultiFieldPanel(
             [
                 FieldPanel("seat_limit"),
