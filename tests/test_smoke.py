@@ -15,3 +15,15 @@ def test_no_missing_migrations(db):
 
 def test_event_fixture(event):
     assert len(event.sessions) == 2
+
+
+def test_tracking_receiver_is_connected():
+    """Bounces from the provider's webhook reach the application without site code."""
+    from anymail.signals import tracking
+
+    from wagtail_klimakronsj.tracking import record_tracking_event
+
+    keys = [entry[0][0] for entry in tracking.receivers]
+    assert "wagtail_klimakronsj.tracking" in keys
+    connected = [entry[1]() if callable(entry[1]) else entry[1] for entry in tracking.receivers]
+    assert record_tracking_event in connected

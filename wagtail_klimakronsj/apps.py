@@ -9,4 +9,10 @@ class WagtailKlimakronsjConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from anymail.signals import tracking
+
         from . import checks, signals  # noqa: F401
+        from .tracking import record_tracking_event
+
+        # Delivery events from the mail provider's webhook (anymail) land on the application.
+        tracking.connect(record_tracking_event, dispatch_uid="wagtail_klimakronsj.tracking")

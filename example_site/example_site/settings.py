@@ -143,6 +143,8 @@ WAGTAIL_KLIMAKRONSJ_ORGANISER_EMAILS = ["organiser@example.org"]
 # (anymail.message.outbox) unless a real provider is configured.
 ANYMAIL = {
     "DEBUG_API_REQUESTS": False,
+    # basic-auth credentials the provider's webhook must send ("user:password")
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "example:not-secret"),
 }
 _mail_backend = os.environ.get("ANYMAIL_BACKEND", "anymail.backends.test.EmailBackend")
 if os.environ.get("ANYMAIL_API_URL"):

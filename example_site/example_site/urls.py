@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("klimakronsj/", include(klimakronsj_urls)),
+    # the mail provider's tracking webhook (bounces are recorded on the application)
+    path("anymail/", include("anymail.urls")),
 ]
 
 if settings.DEBUG:
