@@ -6,11 +6,12 @@
 from django.urls import path
 
 from . import views as applicant_views
+from .feedback import feedback_view
 
 app_name = "wagtail_klimakronsj"
 
-urlpatterns: list = []
-urlpatterns += [
+urlpatterns = [
+    path("feedback/", feedback_view, name="feedback"),
     path("application/<str:token>/", applicant_views.applicant_page, name="applicant"),
     path("application/<str:token>/renew/", applicant_views.renew_link, name="applicant_renew"),
 ]
