@@ -649,3 +649,12 @@ def test_embed_renders_nothing_when_closed(root_page):
         Context({"event": event, "request": RequestFactory().get("/")})
     )
     assert html == ""
+
+
+def test_error_summary_label_has_no_double_punctuation():
+    from wagtail_klimakronsj.templatetags.klimakronsj_apply import summary_label
+
+    assert summary_label("I consent as the privacy statement describes.") == (
+        "I consent as the privacy statement describes"
+    )
+    assert summary_label("Full name") == "Full name"

@@ -34,3 +34,9 @@ def klimakronsj_application_form(context, event):
     return render_to_string(
         "wagtail_klimakronsj/includes/application_form.html", form_context, request=request
     )
+
+
+@register.filter
+def summary_label(label):
+    """A field label as the start of an error-summary line: no trailing full stop or colon."""
+    return str(label).rstrip(" .:")
