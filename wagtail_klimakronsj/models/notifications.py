@@ -25,7 +25,8 @@ class Notification(models.Model):
     """One email, recorded before it is sent: the outbox.
 
     Rows are written in the same transaction as the change that causes them, and a
-    task sends them after commit. ``dedupe_key`` is unique, so the same decision never
+    task sends them after commit. Most rows hold only kind, application and
+    ``render_context`` until then: the text is rendered when the row is sent. ``dedupe_key`` is unique, so the same decision never
     produces two messages; a row leaves ``queued`` only once, so it is never sent twice.
     """
 
@@ -51,6 +52,10 @@ class Notification(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     ics = models.TextField(_("calendar attachment"), blank=True)
+    #: Set on a message whose text is written when it is sent (the worker renders it,
+    #: stores it here, then sends): what the text depends on that may change before
+    #: then, such as the status at the time. ``None`` for a message written in full.
+    render_context = models.JSONField(null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"),
         max_length=20,
