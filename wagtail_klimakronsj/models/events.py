@@ -210,6 +210,13 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         related_name="+",
         help_text=_("The page on this site where applicants apply."),
     )
+    embed_application_form = models.BooleanField(
+        _("show the form on this page"),
+        default=False,
+        help_text=_(
+            "Show the application form page's form here too (it posts to the form page)."
+        ),
+    )
     external_application_url = models.URLField(
         _("external application form"),
         blank=True,
@@ -284,6 +291,7 @@ class EventPageMixin(RoutablePageMixin, models.Model):
                     [FieldPanel("application_deadline_date"), FieldPanel("application_deadline_time")]
                 ),
                 FieldPanel("application_page"),
+                FieldPanel("embed_application_form"),
                 FieldPanel("external_application_url"),
             ],
             heading=_("Applications"),
