@@ -1,8 +1,10 @@
 """What each email says and to whom.
 
-Each message is rendered when it is recorded (in the same transaction as the change
-that causes it) and stored as a ``Notification`` row; ``tasks.send_notification``
-sends it after commit. Defaults come from ``templates/wagtail_klimakronsj/emails/<kind>.txt``
+The change that causes an email records a ``Notification`` row in its own transaction:
+kind, application, recipients and ``render_context`` (the status at the time and the
+site address the applicant used). The text is rendered when the row is sent
+(``render_notification``, called by ``tasks.deliver``) and stored on the row, so the
+transaction that holds the event's row lock renders nothing. Defaults come from ``templates/wagtail_klimakronsj/emails/<kind>.txt``
 and ``.html``, rendered in the applicant's language; an editor's ``EventEmailText`` for
 the event replaces subject and text (placeholders like ``{name}``; unknown ones are
 left as they are). Applicant emails have the organiser as Reply-To; the organiser's
@@ -102,11 +104,18 @@ def format_sessions(event):
     return lines
 
 
-def applicant_context(application, event, *, kind, request=None, manage_url=None):
-    from . import seats
-    from .links import manage_url as make_manage_url
+def _absolute(path, event, request=None, base_url=None):
+    if base_url and path and path.startswith("/"):
+        return base_url.rstrip("/") + path
+    return absolute_url(path, event, request)
 
-    manage_url = manage_url or make_manage_url(application, request=request, event=event)
+
+def applicant_context(application, event, *, kind, request=None, manage_url=None, base_url=None):
+    from . import seats
+    from .links import manage_path
+
+    if not manage_url:
+        manage_url = _absolute(manage_path(application), event, request, base_url)
     closes_at = getattr(event, "closes_at", None)
     context = {
         "application": application,
@@ -114,7 +123,7 @@ def applicant_context(application, event, *, kind, request=None, manage_url=None
         "kind": kind,
         "name": application.full_name,
         "event_title": event.title,
-        "event_url": absolute_url(event.get_url(request), event, request),
+        "event_url": _absolute(event.get_url(request), event, request, base_url),
         "status": application.status,
         "status_label": ApplicationStatus(application.status).label,
         "sessions": format_sessions(event),
@@ -188,12 +197,17 @@ def organiser_reply_to(event):
     return event.get_organiser_emails()[:1]
 
 
-def applicant_email(kind, application, event, *, request=None, manage_url=None):
+def applicant_email(kind, application, event, *, request=None, manage_url=None, base_url=None):
     """The message to the applicant for ``kind``, in the applicant's language."""
     language = application.language or django_settings.LANGUAGE_CODE
     with translation.override(language):
         context = applicant_context(
-            application, event, kind=kind, request=request, manage_url=manage_url
+            application,
+            event,
+            kind=kind,
+            request=request,
+            manage_url=manage_url,
+            base_url=base_url,
         )
         subject, text, html = render(kind, context, event=event)
     ics = ""
@@ -212,7 +226,7 @@ def applicant_email(kind, application, event, *, request=None, manage_url=None):
     )
 
 
-def organiser_notice(application, event, *, request=None):
+def organiser_notice(application, event, *, request=None, base_url=None):
     """The notice of a new application to the organiser's addresses (site language)."""
     to = event.get_organiser_emails()
     if not to:
@@ -229,6 +243,7 @@ def organiser_notice(application, event, *, request=None):
             kind=NotificationKind.ORGANISER_NOTICE,
             request=request,
             manage_url="-",
+            base_url=base_url,
         )
         context.update(
             {
@@ -260,3 +275,42 @@ STATUS_EMAILS = {
 
 def kind_for_change(change):
     return STATUS_EMAILS.get((change.reason, change.new_status))
+
+
+# -- written when sent --------------------------------------------------------------
+
+
+def recipients(kind, application, event):
+    """``(to, reply_to)`` of the email ``kind`` about ``application``."""
+    if kind == NotificationKind.ORGANISER_NOTICE:
+        return event.get_organiser_emails(), [application.email]
+    return [application.email], organiser_reply_to(event)
+
+
+def render_context(application, request=None):
+    """What a message's text depends on that may change before it is sent: the
+    application's status now, and the site address the applicant used (for links)."""
+    context = {"status": application.status}
+    if request is not None:
+        context["base_url"] = request.build_absolute_uri("/")
+    return context
+
+
+def render_notification(notification, *, application=None, event=None):
+    """The ``Email`` for a row recorded with ``render_context``, rendered now; None when
+    there is nothing left to send (the application or its personal data is gone)."""
+    from .compat import get_page_model
+
+    state = notification.render_context or {}
+    application = application or notification.application
+    if application is None or application.erased_at:
+        return None
+    if event is None:
+        event = get_page_model().objects.get(pk=application.event_id).specific
+    # The text tells what happened then (a receipt says "accepted" even if the
+    # organiser has changed the status since; that change sends its own email).
+    application.status = state.get("status") or application.status
+    base_url = state.get("base_url")
+    if notification.kind == NotificationKind.ORGANISER_NOTICE:
+        return organiser_notice(application, event, base_url=base_url)
+    return applicant_email(notification.kind, application, event, base_url=base_url)

@@ -9,11 +9,14 @@ the same transaction (see ``workflow.py``).
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
+from wagtail.log_actions import get_active_log_context, log
+from wagtail.log_actions import registry as log_registry
 
 from .compat import get_page_model
 from .conf import settings
@@ -72,14 +75,68 @@ def _accepted_in_municipality(event_id, municipality_id):
     ).count()
 
 
-def _room_for(event, application, accepted_count):
-    """None if the application can take a seat now, else the reason it cannot."""
+def _room_for(event, application, accepted_count, in_municipality=None):
+    """None if the application can take a seat now, else the reason it cannot.
+    ``in_municipality``: the accepted count in the application's municipality, if
+    already counted."""
     if accepted_count >= event.seat_limit:
         return _("No seats are left.")
     cap = event.municipality_cap
-    if cap and _accepted_in_municipality(event.pk, application.municipality_id) >= cap:
-        return _("This municipality already has %(cap)s accepted participants.") % {"cap": cap}
+    if cap:
+        if in_municipality is None:
+            in_municipality = _accepted_in_municipality(event.pk, application.municipality_id)
+        if in_municipality >= cap:
+            return _("This municipality already has %(cap)s accepted participants.") % {"cap": cap}
     return None
+
+
+def _counted(applications):
+    return Coalesce(
+        Subquery(applications.values("event_id").annotate(n=Count("pk")).values("n")[:1]),
+        0,
+    )
+
+
+def _before_applying(event, email_key, municipality_id, *, count_seats):
+    """After the lock, in one query: the id of this email's application for the event
+    (or None), the accepted count, and the accepted count in the municipality when the
+    event has a cap."""
+    applications = Application.objects.filter(event_id=OuterRef("pk")).order_by()
+    accepted = applications.filter(status=ApplicationStatus.ACCEPTED)
+    columns = {"existing": Subquery(applications.filter(email_key=email_key).values("pk")[:1])}
+    if count_seats:
+        columns["accepted"] = _counted(accepted)
+        if event.municipality_cap and municipality_id is not None:
+            columns["in_municipality"] = _counted(accepted.filter(municipality_id=municipality_id))
+    rows = get_page_model().objects.filter(pk=event.pk).order_by().values(**columns)[:1]
+    row = next(iter(rows), {})
+    in_municipality = row.get("in_municipality")
+    if count_seats and event.municipality_cap and municipality_id is None:
+        in_municipality = 0
+    return row.get("existing"), row.get("accepted", 0), in_municipality
+
+
+def _log(instance, action, *, user=None, data=None):
+    """Wagtail's ``log()`` in one INSERT: the same entry, without the validation query
+    ``save()`` makes for each one (the action is checked against the registry here)."""
+    from wagtail.models import ModelLogEntry
+
+    model = log_registry.get_log_model_for_instance(instance)
+    if model is not ModelLogEntry or not log_registry.action_exists(action):
+        return log(instance=instance, action=action, user=user, data=data)
+    context = get_active_log_context()
+    entry = ModelLogEntry(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        label=str(instance) or f"{instance.__class__.__name__} object ({instance.pk})",
+        action=action,
+        timestamp=timezone.now(),
+        data=data or {},
+        user=user or context.user,
+        uuid=context.uuid,
+        object_id=str(instance.pk),
+    )
+    ModelLogEntry.objects.bulk_create([entry])
+    return entry
 
 
 def _set_status(application, new_status, reason, user=None, now=None):
@@ -87,61 +144,64 @@ def _set_status(application, new_status, reason, user=None, now=None):
     application.status = new_status
     application.decided_at = now or timezone.now()
     application.save(update_fields=["status", "decided_at"])
-    log(
-        instance=application,
-        action=LOG_ACTIONS[new_status],
+    _log(
+        application,
+        LOG_ACTIONS[new_status],
         user=user,
         data={"old_status": old, "new_status": new_status, "reason": reason},
     )
     return StatusChange(application, old, new_status, reason)
 
 
-def apply(event, fields, *, held_for_review=False, hold_reason=""):
+def apply(event, fields, *, held_for_review=False, hold_reason="", on_created=None):
     """Store one application and decide its first status.
 
     Returns ``(application, created, changes)``. When the same email (trimmed,
     case-insensitive) already applied for this event, returns the existing
     application with ``created=False`` and stores nothing. Raises ``NoSeatsLeft``
-    when a first-come event is full and keeps no waiting list.
+    when a first-come event is full and keeps no waiting list. ``on_created(application)``
+    runs in the same transaction after the insert (the workflow records the emails there).
     """
     email_key = Application.normalise_email(fields.get("email"))
-    with transaction.atomic():
-        lock_event(event.pk)
+    try:
+        with transaction.atomic():
+            lock_event(event.pk)
+            application = Application(event_id=event.pk, **fields)
+            count_seats = event.seat_policy == SeatPolicy.FIRST_COME and not held_for_review
+            existing, accepted, in_municipality = _before_applying(
+                event, email_key, application.municipality_id, count_seats=count_seats
+            )
+            if existing is not None:
+                return Application.objects.get(pk=existing), False, []
+            application.held_for_review = held_for_review
+            application.hold_reason = hold_reason
+            status = ApplicationStatus.PENDING
+            if count_seats:
+                if _room_for(event, application, accepted, in_municipality) is None:
+                    status = ApplicationStatus.ACCEPTED
+                elif event.waiting_list:
+                    status = ApplicationStatus.WAITLISTED
+                else:
+                    raise NoSeatsLeft()
+            application.status = status
+            if status != ApplicationStatus.PENDING:
+                application.decided_at = timezone.now()
+            # No savepoint: a duplicate here rolls back this whole block (see below).
+            application.save()
+            _log(
+                application,
+                LOG_ACTIONS[ApplicationStatus.PENDING],
+                data={"new_status": status, "held_for_review": held_for_review},
+            )
+            if on_created is not None:
+                on_created(application)
+            return application, True, [StatusChange(application, "", status, "submission")]
+    except IntegrityError:
+        # Only without the lock can two requests race to the insert; the first one won.
         existing = Application.objects.filter(event_id=event.pk, email_key=email_key).first()
-        if existing is not None:
-            return existing, False, []
-        application = Application(event_id=event.pk, **fields)
-        application.held_for_review = held_for_review
-        application.hold_reason = hold_reason
-        status = ApplicationStatus.PENDING
-        if event.seat_policy == SeatPolicy.FIRST_COME and not held_for_review:
-            accepted = Application.objects.filter(
-                event_id=event.pk, status=ApplicationStatus.ACCEPTED
-            ).count()
-            if _room_for(event, application, accepted) is None:
-                status = ApplicationStatus.ACCEPTED
-            elif event.waiting_list:
-                status = ApplicationStatus.WAITLISTED
-            else:
-                raise NoSeatsLeft()
-        application.status = status
-        if status != ApplicationStatus.PENDING:
-            application.decided_at = timezone.now()
-        try:
-            with transaction.atomic():
-                application.save()
-        except IntegrityError:
-            # Only without the lock can two requests race to here; the first one won.
-            existing = Application.objects.filter(event_id=event.pk, email_key=email_key).first()
-            if existing is None:
-                raise
-            return existing, False, []
-        log(
-            instance=application,
-            action=LOG_ACTIONS[ApplicationStatus.PENDING],
-            data={"new_status": status, "held_for_review": held_for_review},
-        )
-        return application, True, [StatusChange(application, "", status, "submission")]
+        if existing is None:
+            raise
+        return existing, False, []
 
 
 def decide(event, application_ids, new_status, *, user=None):
@@ -234,7 +294,9 @@ def promote_waiting_list(event, *, _locked=False):
                 break
             if _room_for(event, application, accepted) is not None:
                 continue
-            changes.append(_set_status(application, ApplicationStatus.ACCEPTED, "promotion", now=now))
+            changes.append(
+                _set_status(application, ApplicationStatus.ACCEPTED, "promotion", now=now)
+            )
             accepted += 1
     return changes
 

@@ -1,10 +1,13 @@
-"""Sending the outbox: one task per ``Notification`` row, claimed atomically.
+"""Sending the outbox: each ``Notification`` row claimed atomically, then sent.
 
 A row goes ``queued -> sending -> sent`` exactly once (the claim is an
 ``UPDATE ... WHERE status='queued'``), so two workers, a retry and the cron command
-can never send the same message twice. A failing provider puts the row back to
-``queued`` with ``next_attempt_at`` (exponential backoff) until
-``MAIL_MAX_ATTEMPTS``, then ``failed``. Mail goes only through ``django.core.mail``.
+can never send the same message twice. A row recorded with ``render_context`` gets its
+text here, after the claim and before the send, and keeps it (a retry sends the same
+text). A failing provider puts the row back to ``queued`` with ``next_attempt_at``
+(exponential backoff) until ``MAIL_MAX_ATTEMPTS``, then ``failed``. Mail goes only
+through ``django.core.mail``. A submission enqueues one task for its two rows
+(``send_notifications``); each row is still claimed on its own.
 """
 
 import datetime
@@ -45,11 +48,22 @@ def build_message(notification):
     return message
 
 
+#: What the provider's tracking webhook reported about a message (``tracking.py``): the
+#: sender's own note ("sent", "retrying", …) about the same kind never replaces one of these.
+TRACKED_OUTCOMES = ("delivered", "bounced", "complained", "rejected", "unsubscribed")
+
+
 def _note_on_application(notification, status, now):
+    """Note the send on the application's ``email_status``, only moving it forward: a
+    webhook event newer than ``now`` (it can arrive before the worker notes "sent") or
+    a tracked outcome of the same kind of email stays as it is."""
     if notification.application_id and notification.kind != NotificationKind.ORGANISER_NOTICE:
         from .models import Application
 
-        Application.objects.filter(pk=notification.application_id).update(
+        tracked = [f"{notification.kind}:{outcome}"[:30] for outcome in TRACKED_OUTCOMES]
+        Application.objects.filter(pk=notification.application_id, erased_at__isnull=True).filter(
+            Q(email_status_at__isnull=True) | Q(email_status_at__lte=now)
+        ).exclude(email_status__in=tracked).update(
             email_status=f"{notification.kind}:{status}"[:30], email_status_at=now
         )
 
@@ -72,8 +86,11 @@ def deliver(notification_id):
     )
     if not claimed:
         return "skipped"
-    notification = Notification.objects.get(pk=notification_id)
+    notification = Notification.objects.select_related("application").get(pk=notification_id)
     try:
+        if needs_rendering(notification):
+            if not render(notification):
+                return _nothing_to_send(notification)
         message = build_message(notification)
         message.send()
     except Exception as exc:  # noqa: BLE001 - any provider error: record and retry
@@ -108,6 +125,45 @@ def deliver(notification_id):
     return "sent"
 
 
+def needs_rendering(notification):
+    return notification.render_context is not None and not notification.body_text
+
+
+def render(notification):
+    """Write the text of a row recorded with ``render_context`` and store it on the row
+    (so the desk shows what was sent, and a retry sends the same). False when there is
+    nothing to send any more (the application was erased)."""
+    from . import notifications
+
+    email = notifications.render_notification(notification)
+    if email is None or not email.to:
+        return False
+    notification.to = list(email.to)
+    notification.reply_to = list(email.reply_to)
+    notification.subject = email.subject
+    notification.body_text = email.body_text
+    notification.body_html = email.body_html
+    notification.ics = email.ics
+    Notification.objects.filter(pk=notification.pk).update(
+        to=notification.to,
+        reply_to=notification.reply_to,
+        subject=notification.subject,
+        body_text=notification.body_text,
+        body_html=notification.body_html,
+        ics=notification.ics,
+    )
+    return True
+
+
+def _nothing_to_send(notification):
+    Notification.objects.filter(pk=notification.pk).update(
+        status=NotificationStatus.FAILED,
+        last_error="Nothing to send: the application or its personal data is gone.",
+        next_attempt_at=None,
+    )
+    return "failed"
+
+
 def _schedule_retry(notification_id, when):
     """Enqueue the retry for later when the tasks backend can defer; else the cron
     command (``klimakronsj_send_mail``) sends it when it is due."""
@@ -123,6 +179,20 @@ def _schedule_retry(notification_id, when):
 def send_notification(notification_id):
     """The task: send one recorded email (see ``deliver``)."""
     return deliver(notification_id)
+
+
+@task
+def send_notifications(notification_ids):
+    """The task: send several recorded emails, each claimed on its own (see ``deliver``).
+    One failing row never stops the others."""
+    outcomes = []
+    for notification_id in notification_ids:
+        try:
+            outcomes.append(deliver(notification_id))
+        except Exception:  # noqa: BLE001 - the row stays for the cron command
+            logger.exception("Could not deliver email %s", notification_id)
+            outcomes.append("error")
+    return outcomes
 
 
 def send_due(limit=None, now=None):

@@ -5,6 +5,10 @@
 causes are recorded as ``Notification`` rows in the same transaction, and only after
 commit are the sends enqueued and the signals sent. A rollback leaves no email behind;
 a failing mail provider leaves the application untouched (the row is retried).
+
+The rows record what to say (kind, application, status at the time), not the text:
+the worker renders each message just before sending it (``notifications.render_notification``),
+so nothing is rendered while the event's row is locked.
 """
 
 import logging
@@ -19,23 +23,49 @@ from .models import Application, Notification, NotificationKind
 logger = logging.getLogger(__name__)
 
 
+def outbox_row(kind, application, event, *, dedupe_key=None, request=None):
+    """An unsaved outbox row for the email ``kind`` about ``application``, its text to be
+    written when it is sent; None when the email has no recipient."""
+    to, reply_to = notifications.recipients(kind, application, event)
+    if not to:
+        return None
+    return Notification(
+        kind=kind,
+        application=application,
+        dedupe_key=dedupe_key,
+        to=list(to),
+        reply_to=list(reply_to),
+        subject="",
+        body_text="",
+        render_context=notifications.render_context(application, request),
+    )
+
+
 def record(email, *, application=None, dedupe_key=None, fresh=False):
     """Store one email in the outbox (inside the caller's transaction); None if a
     message with the same ``dedupe_key`` exists already. ``fresh=True`` says the key
-    cannot exist yet (it names a row created in this transaction)."""
+    cannot exist yet (it names a row created in this transaction).
+
+    ``email`` is a ``notifications.Email`` (written now) or an unsaved ``Notification``
+    from ``outbox_row`` (written when sent)."""
     if email is None or not email.to:
         return None
-    notification = Notification(
-        kind=email.kind,
-        application=application,
-        dedupe_key=dedupe_key,
-        to=list(email.to),
-        reply_to=list(email.reply_to),
-        subject=email.subject,
-        body_text=email.body_text,
-        body_html=email.body_html,
-        ics=email.ics,
-    )
+    if isinstance(email, Notification):
+        notification = email
+        notification.application = application or notification.application
+        notification.dedupe_key = dedupe_key or notification.dedupe_key
+    else:
+        notification = Notification(
+            kind=email.kind,
+            application=application,
+            dedupe_key=dedupe_key,
+            to=list(email.to),
+            reply_to=list(email.reply_to),
+            subject=email.subject,
+            body_text=email.body_text,
+            body_html=email.body_html,
+            ics=email.ics,
+        )
     if dedupe_key is not None and not fresh:
         try:
             with transaction.atomic():
@@ -59,6 +89,36 @@ def enqueue(notification_id):
         logger.exception("Could not enqueue email %s; it stays queued", notification_id)
 
 
+def enqueue_many(notification_ids):
+    """Hand several notifications to the tasks backend as one task (one queue row)."""
+    from .tasks import send_notifications
+
+    notification_ids = list(notification_ids)
+    if len(notification_ids) == 1:
+        return enqueue(notification_ids[0])
+    try:
+        send_notifications.enqueue(notification_ids)
+    except Exception:  # noqa: BLE001 - never let the queue break a saved application
+        logger.exception("Could not enqueue emails %s; they stay queued", notification_ids)
+
+
+def record_fresh(rows):
+    """Store new outbox rows whose dedupe keys name rows created in this transaction
+    (so they cannot exist yet): one INSERT, one task after commit."""
+    rows = [row for row in rows if row is not None]
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows)
+    if any(row.pk is None for row in rows):  # a database that does not return ids
+        keys = [row.dedupe_key for row in rows]
+        ids = dict(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", "pk"))
+        for row in rows:
+            row.pk = ids[row.dedupe_key]
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: enqueue_many(ids))
+    return rows
+
+
 def _stamp(application):
     moment = application.decided_at or application.submitted_at or timezone.now()
     return moment.strftime("%Y%m%d%H%M%S%f")
@@ -72,9 +132,9 @@ def record_status_emails(changes, event, *, request=None):
         if kind is None:
             continue
         application = change.application
-        email = notifications.applicant_email(kind, application, event, request=request)
         key = f"{kind}:{application.pk}:{_stamp(application)}"
-        notification = record(email, application=application, dedupe_key=key)
+        row = outbox_row(kind, application, event, dedupe_key=key, request=request)
+        notification = record(row, application=application, dedupe_key=key)
         if notification is not None:
             recorded.append(notification)
     return recorded
@@ -104,31 +164,34 @@ def submit(event, form_page, fields, request=None, *, held_for_review=False, hol
     fields.setdefault("form_page_id", getattr(form_page, "pk", None))
     fields.setdefault("language", translation.get_language() or "")
     fields.setdefault("consent_given_at", timezone.now())
-    with transaction.atomic():
-        application, created, changes = seats.apply(
-            event, fields, held_for_review=held_for_review, hold_reason=hold_reason
-        )
-        if created:
-            record(
-                notifications.applicant_email(
-                    NotificationKind.RECEIPT, application, event, request=request
-                ),
-                application=application,
-                dedupe_key=f"receipt:{application.pk}",
-                fresh=True,
-            )
-            record(
-                notifications.organiser_notice(application, event, request=request),
-                application=application,
-                dedupe_key=f"organiser_notice:{application.pk}",
-                fresh=True,
-            )
-            transaction.on_commit(
-                lambda: signals.application_submitted.send(
-                    sender=Application, application=application, request=request
+
+    def record_submission(application):
+        # Inside seats.apply's transaction, after the insert: two rows, one INSERT.
+        record_fresh(
+            [
+                outbox_row(
+                    kind,
+                    application,
+                    event,
+                    dedupe_key=f"{kind}:{application.pk}",
+                    request=request,
                 )
+                for kind in (NotificationKind.RECEIPT, NotificationKind.ORGANISER_NOTICE)
+            ]
+        )
+        transaction.on_commit(
+            lambda: signals.application_submitted.send(
+                sender=Application, application=application, request=request
             )
-    return application, created, changes
+        )
+
+    return seats.apply(
+        event,
+        fields,
+        held_for_review=held_for_review,
+        hold_reason=hold_reason,
+        on_created=record_submission,
+    )
 
 
 def send_manage_link(application, *, request=None, key=None, event=None):
@@ -138,13 +201,10 @@ def send_manage_link(application, *, request=None, key=None, event=None):
     if event is None:
         event = get_page_model().objects.get(pk=application.event_id).specific
     key = key or timezone.now().strftime("%Y%m%d%H%M%S%f")
+    dedupe_key = f"manage_link:{application.pk}:{key}"[:150]
+    row = outbox_row(NotificationKind.MANAGE_LINK, application, event, request=request)
     with transaction.atomic():
-        email = notifications.applicant_email(
-            NotificationKind.MANAGE_LINK, application, event, request=request
-        )
-        return record(
-            email, application=application, dedupe_key=f"manage_link:{application.pk}:{key}"[:150]
-        )
+        return record(row, application=application, dedupe_key=dedupe_key)
 
 
 def decide(event, application_ids, new_status, *, user=None, request=None):
