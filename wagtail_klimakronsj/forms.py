@@ -20,7 +20,7 @@ from django.core.validators import RegexValidator
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import FormBuilder
 
@@ -205,7 +205,7 @@ class ApplicationForm(forms.Form):
         (_("Where you work"), ["municipality", "organisation", "role", "position"]),
         (_("The workshop"), ["interests", "accessibility_needs"]),
         (_("More questions"), None),
-        (_("Privacy"), ["consent"]),
+        (pgettext_lazy("application form section", "Privacy"), ["consent"]),
     ]
     extra_prefix = "extra_"
 
