@@ -261,6 +261,41 @@ def test_nynorsk_and_bokmal_differ():
         assert not re.search(rf"\b{nynorsk_only}\b", nb_text, re.IGNORECASE), nynorsk_only
 
 
+# Strings of other apps that we may translate differently: Django's session model is
+# never shown in the Wagtail admin, and "session" here is a workshop session.
+OVERRIDE_ALLOWED = {"Sessions", "session", "sessions"}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_we_do_not_change_the_meaning_of_wagtail_and_django_strings(language):
+    """Our catalogue comes before Wagtail's and Django's in INSTALLED_APPS, so a msgid we
+    share with them (without a context) is shown with our text in their admin too: it
+    must say the same there, or the string in our code needs a context."""
+    from django.apps import apps
+    from django.conf import locale as django_locale
+
+    dirs = [Path(django_locale.__file__).parent]
+    dirs += [Path(app.path) / "locale" for app in apps.get_app_configs() if app.path]
+    _header, entries = read_po(po_path(language))
+    ours = {e.msgid: e.msgstr for e in entries if e.msgctxt is None and e.msgid_plural is None}
+    different = []
+
+    def same(text):  # Django's own catalogues differ in a final full stop between versions
+        return text.strip().rstrip(".")
+
+    for directory in dirs:
+        mo = directory / language / "LC_MESSAGES" / "django.mo"
+        if not mo.exists() or PACKAGE_DIR in mo.parents:
+            continue
+        with mo.open("rb") as handle:
+            theirs = gettext.GNUTranslations(handle)._catalog
+        for msgid, text in ours.items():
+            other = theirs.get(msgid)
+            if other and same(other) != same(text) and msgid not in OVERRIDE_ALLOWED:
+                different.append((msgid, text, other, str(directory)))
+    assert different == []
+
+
 # -- the catalogues in use ---------------------------------------------------------------
 
 
