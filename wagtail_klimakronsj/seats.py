@@ -10,9 +10,8 @@ the same transaction (see ``workflow.py``).
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import get_active_log_context, log
@@ -90,30 +89,36 @@ def _room_for(event, application, accepted_count, in_municipality=None):
     return None
 
 
-def _counted(applications):
-    return Coalesce(
-        Subquery(applications.values("event_id").annotate(n=Count("pk")).values("n")[:1]),
-        0,
-    )
-
-
 def _before_applying(event, email_key, municipality_id, *, count_seats):
     """After the lock, in one query: the id of this email's application for the event
     (or None), the accepted count, and the accepted count in the municipality when the
-    event has a cap."""
-    applications = Application.objects.filter(event_id=OuterRef("pk")).order_by()
-    accepted = applications.filter(status=ApplicationStatus.ACCEPTED)
-    columns = {"existing": Subquery(applications.filter(email_key=email_key).values("pk")[:1])}
+    event has a cap (None when not counted)."""
+    meta = Application._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    event_col, key_col, status_col, municipality_col, pk_col = (
+        quote(meta.get_field(name).column)
+        for name in ("event", "email_key", "status", "municipality", "id")
+    )
+    # Plain SQL: the ORM spends more time building this statement than the database
+    # spends answering it. Only quoted column names are interpolated; values are params.
+    accepted = f"SELECT COUNT(*) FROM {table} WHERE {event_col} = %s AND {status_col} = %s"  # noqa: S608
+    duplicate = f"SELECT {pk_col} FROM {table} WHERE {event_col} = %s AND {key_col} = %s LIMIT 1"  # noqa: S608
+    columns = [f"({duplicate})"]
+    params = [event.pk, email_key]
     if count_seats:
-        columns["accepted"] = _counted(accepted)
+        columns.append(f"({accepted})")
+        params += [event.pk, ApplicationStatus.ACCEPTED.value]
         if event.municipality_cap and municipality_id is not None:
-            columns["in_municipality"] = _counted(accepted.filter(municipality_id=municipality_id))
-    rows = get_page_model().objects.filter(pk=event.pk).order_by().values(**columns)[:1]
-    row = next(iter(rows), {})
-    in_municipality = row.get("in_municipality")
+            columns.append(f"({accepted} AND {municipality_col} = %s)")
+            params += [event.pk, ApplicationStatus.ACCEPTED.value, municipality_id]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = list(cursor.fetchone()) + [None, None]
+    existing, accepted_count, in_municipality = row[0], row[1] or 0, row[2]
     if count_seats and event.municipality_cap and municipality_id is None:
         in_municipality = 0
-    return row.get("existing"), row.get("accepted", 0), in_municipality
+    return existing, accepted_count, in_municipality
 
 
 def _log(instance, action, *, user=None, data=None):
@@ -135,7 +140,7 @@ def _log(instance, action, *, user=None, data=None):
         uuid=context.uuid,
         object_id=str(instance.pk),
     )
-    ModelLogEntry.objects.bulk_create([entry])
+    models.Model.save(entry, force_insert=True)  # BaseLogEntry.save() would full_clean()
     return entry
 
 

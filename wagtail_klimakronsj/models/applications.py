@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,10 @@ from wagtail.models import Page
 from ..compat import PAGE_MODEL
 
 RECEIPT_SALT = "wagtail_klimakronsj.receipt"
+
+#: Event page id -> its content type id, learnt once per process (a page keeps its
+#: type), so ``get_event()`` loads the specific page in one query.
+_EVENT_PAGE_TYPES = {}
 
 
 class ApplicationStatus(models.TextChoices):
@@ -111,13 +116,32 @@ class ApplicationFormPageMixin(models.Model):
         if not self.event_id:
             return None
         if "_klimakronsj_event" not in self.__dict__:
-            from ..compat import get_page_model
-
-            event = get_page_model().objects.live().filter(pk=self.event_id).specific().first()
+            event = self._load_event()
             if event is not None and not hasattr(event, "get_status"):
                 event = None
             self.__dict__["_klimakronsj_event"] = event
         return self.__dict__["_klimakronsj_event"]
+
+    def _load_event(self):
+        """One query once this process knows the event's page type, else two."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from ..compat import get_page_model
+
+        content_type_id = _EVENT_PAGE_TYPES.get(self.event_id)
+        if content_type_id is not None:
+            try:
+                model = ContentType.objects.get_for_id(content_type_id).model_class()
+                if model is not None:
+                    return model._default_manager.get(
+                        pk=self.event_id, live=True, content_type_id=content_type_id
+                    )
+            except ObjectDoesNotExist:
+                pass  # unpublished, deleted, or another page now has this id
+        event = get_page_model().objects.live().filter(pk=self.event_id).specific().first()
+        if event is not None:
+            _EVENT_PAGE_TYPES[self.event_id] = event.content_type_id
+        return event
 
     def get_event_state(self, event, now=None):
         """The event's status (``EventStatus``) as it matters to this form."""
