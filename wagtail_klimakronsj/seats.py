@@ -52,10 +52,15 @@ class Refusal:
 
 def lock_event(event_id):
     """Lock the event's page row until the end of the current transaction."""
-    if not settings.SEAT_LOCKING:
-        return
-    Page = get_page_model()
-    list(Page.objects.select_for_update().filter(pk=event_id).values_list("pk", flat=True))
+    if not settings.SEAT_LOCKING or not connection.features.has_select_for_update:
+        return  # (SQLite has no row locks: it lets one writer at a time anyway)
+    meta = get_page_model()._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s FOR UPDATE",  # noqa: S608
+            [event_id],
+        )
 
 
 def seat_counts(event_id):

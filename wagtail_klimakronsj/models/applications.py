@@ -147,6 +147,25 @@ class ApplicationFormPageMixin(models.Model):
         """The event's status (``EventStatus``) as it matters to this form."""
         return event.get_status(now)
 
+    def get_post_state(self, event, now=None):
+        """The event's status for a POST, or None when the seat decision settles it.
+
+        A first-come event counts its seats again in ``seats.apply`` with the event row
+        locked (accepted, waiting list, or ``NoSeatsLeft``), so a POST inside the
+        application period does not count them first. With ``get_event_state()``
+        overridden, that method decides as on a GET.
+        """
+        from .events import SeatPolicy
+
+        own_state = type(self).get_event_state is not ApplicationFormPageMixin.get_event_state
+        if (
+            own_state
+            or event.seat_policy != SeatPolicy.FIRST_COME
+            or not event.applications_open(now)
+        ):
+            return self.get_event_state(event, now)
+        return None
+
     def takes_applications(self, state):
         from .events import EventStatus
 
@@ -182,8 +201,11 @@ class ApplicationFormPageMixin(models.Model):
         event = self.get_event()
         if event is None:
             raise Http404("This form has no published event.")
-        state = self.get_event_state(event)
-        if not self.takes_applications(state):
+        if request.method == "POST":
+            state = self.get_post_state(event)
+        else:
+            state = self.get_event_state(event)
+        if state is not None and not self.takes_applications(state):
             status = 409 if request.method == "POST" else 200
             return self.render_closed(request, event, state, status=status)
         if request.method == "POST":
@@ -196,6 +218,10 @@ class ApplicationFormPageMixin(models.Model):
 
         form = self.get_form(request.POST, event=event, user=request.user)
         if not form.is_valid():
+            if state is None:  # not counted yet (get_post_state)
+                state = self.get_event_state(event)
+                if not self.takes_applications(state):
+                    return self.render_closed(request, event, state, status=409)
             return self.render_form(request, form, event, state)
         limited = self.check_rate_limits(request, form)
         if limited:
