@@ -36,6 +36,11 @@ DEFAULTS = {
     "FEEDBACK_RATE_LIMIT_PER_IP": (30, 3600),
     # Cache alias used for rate limits (use a shared cache with several app servers).
     "CACHE": "default",
+    # Cache alias and timeout (seconds) for rendered public markup and page children
+    # (caching.py); every key carries the page's version, so publishing is seen at once.
+    # A timeout of None or 0 turns this caching off.
+    "PAGE_CACHE": "default",
+    "PAGE_CACHE_TIMEOUT": 3600,
     # Number of attempts to send one email before it is marked as failed.
     "MAIL_MAX_ATTEMPTS": 8,
     # Lock the event row while allocating seats. Only ever disabled to show the race.

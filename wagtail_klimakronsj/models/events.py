@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -69,6 +70,11 @@ class EventTabs:
         return TabbedInterface(
             [ObjectList(panels, heading=heading) for panels, heading in tabs if panels]
         )
+
+
+#: Compiled SQL of EventPageMixin.get_live_state, per page class and shape.
+_LIVE_STATE_SQL = {}
+_PK_PLACEHOLDER = -424242
 
 
 class EventPageMixin(RoutablePageMixin, models.Model):
@@ -213,9 +219,7 @@ class EventPageMixin(RoutablePageMixin, models.Model):
     embed_application_form = models.BooleanField(
         _("show the form on this page"),
         default=False,
-        help_text=_(
-            "Show the application form page's form here too (it posts to the form page)."
-        ),
+        help_text=_("Show the application form page's form here too (it posts to the form page)."),
     )
     external_application_url = models.URLField(
         _("external application form"),
@@ -288,7 +292,10 @@ class EventPageMixin(RoutablePageMixin, models.Model):
                     [FieldPanel("applications_open_date"), FieldPanel("applications_open_time")]
                 ),
                 FieldRowPanel(
-                    [FieldPanel("application_deadline_date"), FieldPanel("application_deadline_time")]
+                    [
+                        FieldPanel("application_deadline_date"),
+                        FieldPanel("application_deadline_time"),
+                    ]
                 ),
                 FieldPanel("application_page"),
                 FieldPanel("embed_application_form"),
@@ -308,14 +315,26 @@ class EventPageMixin(RoutablePageMixin, models.Model):
 
     @cached_property
     def sessions(self):
-        """The event's sessions in time order (one query, cached on the instance)."""
-        return sorted(
-            self.klimakronsj_sessions.all(), key=lambda s: (s.date, s.start_time, s.pk or 0)
+        """The event's sessions in time order (cached per page version, see caching.py)."""
+        from ..caching import cached_children
+
+        return cached_children(
+            self,
+            "klimakronsj_sessions",
+            lambda: sorted(
+                self.klimakronsj_sessions.all(), key=lambda s: (s.date, s.start_time, s.pk or 0)
+            ),
         )
 
     @cached_property
     def guiding_questions(self):
-        return list(self.klimakronsj_guiding_questions.all())
+        from ..caching import cached_children
+
+        return cached_children(
+            self,
+            "klimakronsj_guiding_questions",
+            lambda: list(self.klimakronsj_guiding_questions.all()),
+        )
 
     @property
     def starts_at(self):
@@ -351,7 +370,9 @@ class EventPageMixin(RoutablePageMixin, models.Model):
     def count_accepted(self):
         from .applications import Application, ApplicationStatus
 
-        return Application.objects.filter(event_id=self.pk, status=ApplicationStatus.ACCEPTED).count()
+        return Application.objects.filter(
+            event_id=self.pk, status=ApplicationStatus.ACCEPTED
+        ).count()
 
     @cached_property
     def seats_taken(self):
@@ -452,6 +473,23 @@ class EventPageMixin(RoutablePageMixin, models.Model):
                 return page.get_url(request)
         return self.external_application_url or None
 
+    def get_live_application_url(self, request, live_state):
+        """``get_application_url()`` without loading the form page: cached per form
+        page state (published, path; read by ``get_live_state``) and request."""
+        from .. import caching
+
+        if "form_live" not in live_state or not caching.cacheable_page(self, request):
+            return self.get_application_url(request)
+        if not live_state["form_live"]:
+            return self.external_application_url or None
+        key = caching.make_key(
+            "application-url",
+            self.application_page_id,
+            live_state["form_path"],
+            *caching.request_parts(request),
+        )
+        return caching.cached_value(key, lambda: self.get_application_url(request))
+
     def get_calendar_url(self, request=None):
         url = self.get_url(request)
         return url + self.reverse_subpage("calendar") if url else None
@@ -463,10 +501,76 @@ class EventPageMixin(RoutablePageMixin, models.Model):
             return [template, self.event_template]
         return template
 
+    def _live_state_query(self, pk):
+        """The SQL of ``get_live_state`` for a page like this one, and its column names."""
+        from django.db.models import F, Func, OuterRef, Subquery
+        from wagtail.models import PageViewRestriction
+
+        from ..compat import get_page_model
+        from ..proposals import get_proposal_models
+        from .applications import Application, ApplicationStatus
+
+        def aggregate(queryset, function, field="pk"):
+            # COUNT/MAX over the whole subquery: a Func, so no GROUP BY is added
+            return Subquery(queryset.order_by().values(v=Func(F(field), function=function)))
+
+        columns = {
+            "accepted": aggregate(
+                Application.objects.filter(
+                    event_id=OuterRef("pk"), status=ApplicationStatus.ACCEPTED
+                ),
+                "COUNT",
+            ),
+            "restrictions": aggregate(PageViewRestriction.objects.all(), "COUNT"),
+            "restrictions_max": aggregate(PageViewRestriction.objects.all(), "MAX"),
+        }
+        if self.application_page_id:
+            form = get_page_model().objects.filter(pk=OuterRef("application_page_id"))
+            columns["form_live"] = Subquery(form.values("live"))
+            columns["form_path"] = Subquery(form.values("url_path"))
+        for number, model in enumerate(get_proposal_models()):
+            proposals = model.objects.filter(event_id=OuterRef("pk"), live=True)
+            columns[f"proposals_{number}"] = aggregate(proposals, "COUNT")
+            columns[f"proposals_{number}_last"] = aggregate(proposals, "MAX", "last_published_at")
+        queryset = type(self).objects.filter(pk=pk).order_by().values(**columns)[:1]
+        return queryset.query.sql_with_params(), list(columns)
+
+    def get_live_state(self):
+        """What the page shows that changes without a new revision, read in one query.
+
+        Accepted applications (the seats), the application form page's state, the
+        edition's public proposals and the site's view restrictions. The seat count
+        primes ``seats_taken``; the rest is part of the content's cache key, so a
+        change is seen at the next request in every process. The SQL is compiled once
+        per page class and shape, then run with this page's pk.
+        """
+        from django.db import connection
+
+        shape = (type(self), connection.alias, bool(self.application_page_id))
+        compiled = _LIVE_STATE_SQL.get(shape)
+        if compiled is None:
+            (sql, params), names = self._live_state_query(_PK_PLACEHOLDER)
+            where = [i for i, value in enumerate(params) if value == _PK_PLACEHOLDER]
+            compiled = _LIVE_STATE_SQL[shape] = (sql, tuple(params), where, names)
+        sql, params, where, names = compiled
+        params = list(params)
+        for i in where:
+            params[i] = self.pk
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        state = dict(zip(names, row, strict=True)) if row else {}
+        if "accepted" in state:
+            self.__dict__["seats_taken"] = state["accepted"] or 0
+        return state
+
     def get_context(self, request, *args, **kwargs):
+        from django.utils.functional import SimpleLazyObject
+
         from ..conf import settings
 
         context = super().get_context(request, *args, **kwargs)
+        live_state = self.get_live_state() if self.pk else {}
         status = self.get_status()
         context.update(
             {
@@ -476,18 +580,65 @@ class EventPageMixin(RoutablePageMixin, models.Model):
                 "status_label": EventStatus(status).label,
                 "seats_left": self.seats_left if self.show_seats_left else None,
                 "sessions": self.sessions,
-                "questions": self.get_question_tree(),
-                "body_has_questions": any(
-                    block.block_type == "guiding_questions" for block in self.body
-                ),
+                "questions": SimpleLazyObject(self.get_question_tree),
+                "body_has_questions": self.body_has_questions(),
                 "publication_date": self.get_publication_date(),
                 "is_stale": self.is_stale(),
                 "stale_age_days": settings.STALE_CONTENT_AGE_DAYS,
-                "application_url": self.get_application_url(request),
-                "calendar_url": self.get_calendar_url(request),
+                # read when the markup is rendered, not when it comes from the cache
+                "application_url": SimpleLazyObject(
+                    lambda: self.get_live_application_url(request, live_state)
+                ),
+                "calendar_url": SimpleLazyObject(lambda: self.get_calendar_url(request)),
+                "live_state": live_state,
             }
         )
+        context["content_cache_key"] = self.get_content_cache_key(request, context)
         return context
+
+    def body_has_questions(self):
+        """Whether the body places the guiding questions itself (read without rendering)."""
+        return any(block.get("type") == "guiding_questions" for block in self.body.raw_data)
+
+    def get_content_cache_parts(self, request, context):
+        """Every live input of the page's content besides the page version and the
+        request (language, host, site): extend this when an override shows more.
+        The application and calendar links follow from the page version, the request
+        and ``live_state`` (the form page's state)."""
+        from ..conf import settings
+        from ..feedback import THANKS_PARAMETER
+
+        return (
+            type(self).__name__,
+            context["status"],
+            context["seats_left"],
+            self.external_application_url,
+            tuple(sorted(context["live_state"].items())),
+            context["is_stale"],
+            context["publication_date"],
+            request.GET.get(THANKS_PARAMETER) if request is not None else None,
+            settings.TIME_ZONE,
+            getattr(django_settings, "WAGTAILADMIN_BASE_URL", None),
+        )
+
+    def get_content_cache_key(self, request, context):
+        """The cache key of the rendered content (``{% klimakronsj_cache %}``), or None.
+
+        Built from the page version (every column of its row, so publishing changes
+        it), the request's language, host and site, and the live inputs above. The
+        CSRF token is never part of the cached markup.
+        """
+        from .. import caching
+
+        if request is None or not caching.cacheable_page(self, request):
+            return None
+        return caching.make_key(
+            "event",
+            self.pk,
+            caching.page_version(self),
+            *caching.request_parts(request),
+            *self.get_content_cache_parts(request, context),
+        )
 
     @path("ical/", name="calendar")
     def calendar(self, request):
@@ -506,9 +657,7 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         super().clean()
         errors = {}
         if self.closes_at and self.opens_at and self.closes_at <= self.opens_at:
-            errors["application_deadline_date"] = _(
-                "The deadline must be after applications open."
-            )
+            errors["application_deadline_date"] = _("The deadline must be after applications open.")
         if self.application_page_id and self.external_application_url:
             errors["external_application_url"] = _(
                 "Choose either a form page on this site or an external form, not both."

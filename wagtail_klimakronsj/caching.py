@@ -1,0 +1,143 @@
+"""What the public pages render once and reuse, and how each entry knows it is current.
+
+Nothing here is invalidated by hand: every key is built from the inputs of what it
+holds, so a changed input is a new key and the old entry simply ages out.
+
+- ``page_version(page)``: a digest of every column of the page's row (its own fields,
+  ``last_published_at``, ``latest_revision_id``, ``url_path``, …). Publishing, a direct
+  save or a move gives a new version. The row is loaded by every request anyway, so
+  the check is free and the same in every process.
+- Sessions and guiding questions are inline children saved with a publication; they
+  are cached per page version (``cached_children``).
+- Rendered markup (``{% klimakronsj_cache %}``) is cached under a key the page builds
+  from the version plus every live input (status, seats left, links, language, host,
+  site, …). The CSRF token is never stored: the markup is rendered with a placeholder
+  that is replaced by the visitor's own token on every response.
+
+Previews never use the cache (their children are unsaved). ``PAGE_CACHE_TIMEOUT`` =
+``None`` or ``0`` turns all of it off; ``PAGE_CACHE`` names the cache alias.
+"""
+
+import hashlib
+import secrets
+
+from django.core.cache import caches
+from django.utils.translation import get_language
+
+from .conf import settings
+
+#: Stands in for the CSRF token while markup is rendered for the cache. Random per
+#: process and never sent: it is replaced before the response leaves.
+CSRF_PLACEHOLDER = "kkcsrf" + secrets.token_hex(16)
+CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+
+
+def enabled(request=None):
+    if not settings.PAGE_CACHE_TIMEOUT:
+        return False
+    return not getattr(request, "is_preview", False)
+
+
+def get_cache():
+    return caches[settings.PAGE_CACHE]
+
+
+def make_key(kind, *parts):
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    return f"klimakronsj:{kind}:{digest}"
+
+
+def page_version(page):
+    """A digest of the page row as loaded (every concrete column of its class).
+
+    Computed once per instance: a page loaded for a request does not change during it.
+    """
+    memo = page.__dict__.get("_klimakronsj_version")
+    if memo is not None:
+        return memo
+    values = [page._meta.label]
+    for field in page._meta.concrete_fields:
+        value = field.value_from_object(page)
+        raw = getattr(value, "raw_data", None)  # a StreamField: its stored JSON, unrendered
+        values.append(list(raw) if raw is not None else value)
+    version = hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+    if not page._state.adding and page.pk is not None:
+        page.__dict__["_klimakronsj_version"] = version
+    return version
+
+
+def cacheable_page(page, request=None):
+    return enabled(request) and page.pk is not None and not page._state.adding
+
+
+def cached_children(page, relation, build):
+    """``build()`` (a list made from the inline children ``relation``) cached per page
+    version. Children held in memory (a preview, a revision, an unsaved page) are
+    never cached nor read from the cache."""
+    in_memory = relation in getattr(page, "_cluster_related_objects", {})
+    if in_memory or not cacheable_page(page):
+        return build()
+    cache = get_cache()
+    key = make_key(relation, page.pk, page_version(page))
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, settings.PAGE_CACHE_TIMEOUT)
+    return value
+
+
+def cached_value(key, build):
+    """``build()`` (None allowed) cached under ``key``, which must name all its inputs."""
+    cache = get_cache()
+    hit = cache.get(key)
+    if hit is None:
+        hit = (build(),)
+        cache.set(key, hit, settings.PAGE_CACHE_TIMEOUT)
+    return hit[0]
+
+
+def request_parts(request):
+    """What of the request can change rendered markup: language, host, scheme, site."""
+    if request is None:
+        return (get_language(),)
+    site = getattr(request, "_wagtail_site", None)
+    return (
+        get_language(),
+        request.get_host(),
+        request.scheme,
+        getattr(site, "pk", None),
+    )
+
+
+def mark_uncacheable(context):
+    """Called by a tag whose output differs per request (a form with a one-time token):
+    the markup around it is then rendered for this request only, never stored."""
+    state = context.get("klimakronsj_cache_state")
+    if state is not None:
+        state["uncacheable"] = True
+
+
+def render_cached(key, render, context):
+    """The markup of ``render(context)``, from the cache when ``key`` is set.
+
+    Rendered with the CSRF placeholder, stored, then given the visitor's own token.
+    Without a CSRF token in the context (no request) nothing is cached.
+    """
+    token = context.get("csrf_token")
+    if not key or token is None or not settings.PAGE_CACHE_TIMEOUT:
+        return render(context)
+    cache = get_cache()
+    html = cache.get(key)
+    if html is None:
+        state = {"uncacheable": False}
+        with context.push(csrf_token=CSRF_PLACEHOLDER, klimakronsj_cache_state=state):
+            html = render(context)
+        if state["uncacheable"]:
+            return html.replace(CSRF_PLACEHOLDER, str(token))
+        cache.set(key, html, settings.PAGE_CACHE_TIMEOUT)
+    if CSRF_PLACEHOLDER in html:
+        value = str(token)
+        if value == "NOTPROVIDED":  # as {% csrf_token %} does: no field at all
+            html = html.replace(CSRF_INPUT.format(CSRF_PLACEHOLDER), "")
+        html = html.replace(CSRF_PLACEHOLDER, value)
+    return html
