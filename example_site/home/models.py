@@ -1,6 +1,6 @@
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
-from wagtail.admin.panels import FieldPanel
 
 
 class HomePage(Page):
