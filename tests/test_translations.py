@@ -467,3 +467,13 @@ def test_receipt_email_is_in_the_applicants_language(event, language, subject, g
     assert email.subject == subject
     assert greeting in email.body_text and body in email.body_text
     assert greeting in email.body_html
+
+
+def test_one_event_page_in_two_languages_one_after_the_other(client, form_page):
+    """The rendered-content cache must keep the languages apart."""
+    event = form_page.event.specific
+    first = client.get(event.url, HTTP_ACCEPT_LANGUAGE="nn").content.decode()
+    second = client.get(event.url, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    third = client.get(event.url, HTTP_ACCEPT_LANGUAGE="nn").content.decode()
+    assert "Slik søkjer du" in first and "Slik søkjer du" in third
+    assert "Slik søker du" in second and "Slik søkjer du" not in second
