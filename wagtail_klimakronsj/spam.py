@@ -93,12 +93,17 @@ def hit(scope, value, limit):
     window = now // seconds
     key = _key(scope, value, window)
     cache = _cache()
-    cache.add(key, 0, timeout=seconds + 60)
     try:
-        current = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=seconds + 60)
-        current = 1
+        current = cache.incr(key)  # one call once the window has its counter
+    except ValueError:  # the window's first hit (or the counter was evicted)
+        if cache.add(key, 1, timeout=seconds + 60):
+            current = 1
+        else:  # another request added it in between
+            try:
+                current = cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=seconds + 60)
+                current = 1
     return current <= count
 
 

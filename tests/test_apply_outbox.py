@@ -1,0 +1,268 @@
+"""The outbox of a submission: rows written cheaply under the lock, text written when sent."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from tests.apply_helpers import form_data
+from tests.conftest import make_event, make_form_page
+from wagtail_klimakronsj import notifications, retention, tasks, workflow
+from wagtail_klimakronsj.models import (
+    Application,
+    ApplicationStatus,
+    Notification,
+    NotificationKind,
+    SeatPolicy,
+)
+from wagtail_klimakronsj.models.notifications import NotificationStatus
+
+pytestmark = pytest.mark.django_db
+
+try:  # Django 6.0+
+    from django.tasks.signals import task_enqueued
+except ImportError:  # Django 5.2: the backport
+    from django_tasks.signals import task_enqueued
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def first_come(root_page):
+    event = make_event(
+        root_page,
+        seat_limit=1,
+        seat_policy=SeatPolicy.FIRST_COME,
+        meeting_url="https://meet.example.org/secret-room",
+        organiser_emails="arrangor@example.org",
+    )
+    return event, make_form_page(root_page, event)
+
+
+def fields(i=0, **extra):
+    return {
+        "full_name": f"Person {i}",
+        "email": f"p{i}@example.org",
+        "role": "employee",
+        "language": "en",
+        **extra,
+    }
+
+
+def test_rows_hold_what_to_say_and_the_text_is_written_when_sent(
+    first_come, django_capture_on_commit_callbacks
+):
+    event, form_page = first_come
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        application, created, _ = workflow.submit(event, form_page, fields())
+    assert created and application.status == ApplicationStatus.ACCEPTED
+    rows = {row.kind: row for row in Notification.objects.all()}
+    assert set(rows) == {NotificationKind.RECEIPT, NotificationKind.ORGANISER_NOTICE}
+    receipt, notice = rows[NotificationKind.RECEIPT], rows[NotificationKind.ORGANISER_NOTICE]
+    # Recorded in the transaction: recipients and state, no text yet.
+    assert receipt.to == ["p0@example.org"] and receipt.reply_to == ["arrangor@example.org"]
+    assert notice.to == ["arrangor@example.org"] and notice.reply_to == ["p0@example.org"]
+    assert receipt.render_context == {"status": ApplicationStatus.ACCEPTED}
+    assert receipt.subject == receipt.body_text == receipt.ics == ""
+    assert receipt.dedupe_key == f"receipt:{application.pk}"
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 2
+    sent = next(m for m in mail.outbox if m.to == ["p0@example.org"])
+    receipt.refresh_from_db()
+    # The row keeps the text that was sent (the desk and the data export show it).
+    assert receipt.status == NotificationStatus.SENT
+    assert receipt.subject == sent.subject and receipt.body_text == sent.body
+    assert "You have a seat" in sent.body and "secret-room" in sent.body
+    assert "BEGIN:VCALENDAR" in receipt.ics
+
+
+def test_nothing_is_rendered_while_the_event_is_locked(
+    first_come, monkeypatch, django_capture_on_commit_callbacks
+):
+    event, form_page = first_come
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("an email was rendered inside the submission's transaction")
+
+    monkeypatch.setattr(notifications, "render", no_rendering)
+    monkeypatch.setattr(notifications, "build_event_calendar", no_rendering, raising=False)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        workflow.submit(event, form_page, fields())
+    assert Notification.objects.count() == 2
+    monkeypatch.undo()
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 2
+
+
+def test_the_receipt_tells_the_status_at_the_time(first_come, django_capture_on_commit_callbacks):
+    event, form_page = first_come
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        application, _, _ = workflow.submit(event, form_page, fields())
+    # Changed before the worker got to the receipt (that change has its own email).
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.DECLINED)
+    for callback in callbacks:
+        callback()
+    receipt = next(m for m in mail.outbox if m.to == ["p0@example.org"])
+    assert "You have a seat" in receipt.body
+    assert receipt.attachments
+
+
+def test_links_use_the_address_the_applicant_used(
+    first_come, oslo, django_capture_on_commit_callbacks
+):
+    event, form_page = first_come
+    client = Client(HTTP_HOST="apply.example.org", HTTP_ACCEPT_LANGUAGE="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(form_page.url, form_data(form_page, event, municipality=oslo.pk))
+    assert response.status_code == 302
+    receipt = next(m for m in mail.outbox if m.to == ["kari@example.org"])
+    assert "http://apply.example.org/" in receipt.body
+    row = Notification.objects.get(kind=NotificationKind.RECEIPT)
+    assert row.render_context["base_url"] == "http://apply.example.org/"
+
+
+def test_an_application_erased_before_sending_sends_nothing(
+    first_come, django_capture_on_commit_callbacks
+):
+    event, form_page = first_come
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        application, _, _ = workflow.submit(event, form_page, fields())
+    retention.erase_applications(Application.objects.filter(pk=application.pk))
+    for callback in callbacks:
+        callback()
+    assert mail.outbox == []
+    for row in Notification.objects.all():
+        assert row.status == NotificationStatus.FAILED
+        assert row.subject == row.body_text == "" and row.to == []
+        assert "erased" in row.last_error or "gone" in row.last_error
+
+
+def test_a_retry_sends_the_text_rendered_the_first_time(first_come, monkeypatch):
+    from tests.apply_helpers import at, mail_backend
+
+    event, form_page = first_come
+    with mail_backend("tests.apply_helpers.FailingBackend"):
+        application, _, _ = workflow.submit(event, form_page, fields())
+        row = Notification.objects.get(kind=NotificationKind.RECEIPT)
+        assert tasks.deliver(row.pk) == "retry"
+    row.refresh_from_db()
+    first_text = row.body_text
+    assert first_text and row.status == NotificationStatus.QUEUED
+    monkeypatch.setattr(
+        notifications,
+        "render",
+        lambda *a, **k: (_ for _ in ()).throw(AssertionError("rendered twice")),
+    )
+    monkeypatch.setattr(timezone, "now", at(timezone.now() + datetime.timedelta(hours=1)))
+    assert tasks.deliver(row.pk) == "sent"
+    assert mail.outbox[-1].body == first_text
+
+
+def test_one_task_per_submission(first_come, django_capture_on_commit_callbacks):
+    event, form_page = first_come
+    enqueued = []
+
+    def listener(sender, task_result, **kwargs):
+        enqueued.append((task_result.task.name, task_result.args))
+
+    task_enqueued.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            application, _, _ = workflow.submit(event, form_page, fields())
+    finally:
+        task_enqueued.disconnect(listener)
+    ids = sorted(Notification.objects.values_list("pk", flat=True))
+    assert [(name, sorted(args[0])) for name, args in enqueued] == [("send_notifications", ids)]
+    assert len(mail.outbox) == 2
+
+
+def test_the_submission_writes_in_few_statements(first_come, django_assert_num_queries):
+    """Duplicate check and seat count in one query, then the application, its audit
+    entry and both outbox rows: one INSERT each. PostgreSQL adds the row lock; the
+    savepoint pair is the test's own transaction."""
+    event, form_page = first_come
+    workflow.submit(event, form_page, fields(0))
+    lock = 1 if connection.features.has_select_for_update else 0
+    with django_assert_num_queries(6 + lock):
+        application, created, _ = workflow.submit(event, form_page, fields(1))
+    assert created and application.status == ApplicationStatus.WAITLISTED
+    # The same email again: the check finds it, nothing is written.
+    with django_assert_num_queries(4 + lock):
+        again, created, _ = workflow.submit(event, form_page, fields(1))
+    assert not created and again.pk == application.pk
+
+
+def test_the_event_page_loads_in_one_query_once_its_type_is_known(first_come):
+    from django.test.utils import CaptureQueriesContext
+
+    from wagtail_klimakronsj.pages.models import ApplicationFormPage
+
+    event, form_page = first_come
+    ApplicationFormPage.objects.get(pk=form_page.pk).get_event()
+    page = ApplicationFormPage.objects.get(pk=form_page.pk)
+    with CaptureQueriesContext(connection) as queries:
+        loaded = page.get_event()
+    assert len(queries.captured_queries) == 1
+    assert loaded.pk == event.pk and type(loaded) is type(event)
+    # Unpublished: no event, whatever this process remembers about its type.
+    event.unpublish()
+    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_event() is None
+
+
+# -- the delivery status on the application moves forward only ----------------------------
+
+
+def test_a_late_sent_note_never_overwrites_a_delivery_event(
+    first_come, django_capture_on_commit_callbacks
+):
+    """The provider's webhook can report "delivered" before the worker notes "sent"."""
+    event, form_page = first_come
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        application, _, _ = workflow.submit(event, form_page, fields())
+    webhook_time = timezone.now() + datetime.timedelta(seconds=5)
+    Application.objects.filter(pk=application.pk).update(
+        email_status="receipt:delivered", email_status_at=webhook_time
+    )
+    for callback in callbacks:
+        callback()
+    application.refresh_from_db()
+    assert application.email_status == "receipt:delivered"
+    assert application.email_status_at == webhook_time
+
+
+@pytest.mark.parametrize("outcome", ["delivered", "bounced", "complained"])
+def test_sent_never_replaces_a_tracked_outcome_of_the_same_email(first_come, outcome):
+    """Even with the provider's clock behind ours."""
+    event, form_page = first_come
+    application, _, _ = workflow.submit(event, form_page, fields())
+    row = Notification.objects.get(kind=NotificationKind.RECEIPT)
+    Application.objects.filter(pk=application.pk).update(
+        email_status=f"receipt:{outcome}",
+        email_status_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    assert tasks.deliver(row.pk) == "sent"
+    application.refresh_from_db()
+    assert application.email_status == f"receipt:{outcome}"
+
+
+def test_a_newer_email_moves_the_status_forward(first_come, django_capture_on_commit_callbacks):
+    event, form_page = first_come
+    with django_capture_on_commit_callbacks(execute=True):
+        application, _, _ = workflow.submit(event, form_page, fields())
+    Application.objects.filter(pk=application.pk).update(
+        email_status="receipt:delivered",
+        email_status_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.decide(event, [application.pk], ApplicationStatus.DECLINED)
+    application.refresh_from_db()
+    assert application.email_status == "declined:sent"
