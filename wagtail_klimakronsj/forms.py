@@ -159,9 +159,15 @@ class MunicipalityField(forms.Field):
             return ""
         if value == OTHER_ORGANISATION:
             return OTHER_ORGANISATION
-        if not value.isdigit() or int(value) not in {row[0] for row in self.rows}:
+        if not value.isdigit() or not self._is_active(int(value)):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return int(value)
+
+    def _is_active(self, pk):
+        """Checks one row, not the whole list: a valid POST never needs all 357."""
+        if self._rows is not None:
+            return pk in {row[0] for row in self._rows}
+        return Municipality.objects.filter(pk=pk, active=True).exists()
 
     def prepare_for_render(self):
         self.rows  # noqa: B018  (loads the rows into the widget)
