@@ -85,3 +85,29 @@ def oslo(root_page):
 @pytest.fixture
 def site_root(root_page):
     return Page.objects.get(pk=root_page.pk)
+
+
+def pytest_runtest_setup(item):
+    """Tests marked ``postgres`` mean nothing on SQLite (it has no row locks): skip them there."""
+    from django.db import connection
+
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set KLIMAKRONSJ_TEST_POSTGRES)")
+
+
+@pytest.fixture
+def slow_decisions(monkeypatch):
+    """Widen the window between counting seats and saving, as a slow request would
+    (the same delay with and without the lock, so a control run can show the race)."""
+    import time
+
+    from wagtail_klimakronsj import seats
+
+    original = seats._room_for
+
+    def slow(*args, **kwargs):
+        result = original(*args, **kwargs)
+        time.sleep(0.02)
+        return result
+
+    monkeypatch.setattr(seats, "_room_for", slow)

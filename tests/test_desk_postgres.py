@@ -1,7 +1,6 @@
 """Two organisers accepting at once on PostgreSQL: the seat limit holds."""
 
 import threading
-import time
 
 import pytest
 from django.db import close_old_connections, connection
@@ -9,7 +8,6 @@ from django.test import Client, override_settings
 
 from tests.conftest import make_event
 from tests.desk_helpers import make_user, seed
-from wagtail_klimakronsj import seats
 from wagtail_klimakronsj.models import Application, ApplicationStatus
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -17,23 +15,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 SEATS = 5
 
 
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set KLIMAKRONSJ_TEST_POSTGRES)")
 
-
-@pytest.fixture
-def slow_decisions(monkeypatch):
-    """Widen the window between counting seats and saving, as a slow request would."""
-    original = seats._room_for
-
-    def slow(*args, **kwargs):
-        result = original(*args, **kwargs)
-        time.sleep(0.02)
-        return result
-
-    monkeypatch.setattr(seats, "_room_for", slow)
 
 
 def two_organisers_accept(event, selections):

@@ -1,7 +1,6 @@
 """Seats under real concurrency: only meaningful on PostgreSQL (SQLite ignores row locks)."""
 
 import threading
-import time
 
 import pytest
 from django.db import close_old_connections, connection
@@ -17,23 +16,7 @@ APPLICANTS = 40
 SEATS = 5
 
 
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set KLIMAKRONSJ_TEST_POSTGRES)")
 
-
-@pytest.fixture
-def slow_decisions(monkeypatch):
-    """Widen the window between counting seats and saving, as a slow request would."""
-    original = seats._room_for
-
-    def slow(*args, **kwargs):
-        result = original(*args, **kwargs)
-        time.sleep(0.02)
-        return result
-
-    monkeypatch.setattr(seats, "_room_for", slow)
 
 
 def rush(event, n):
