@@ -57,7 +57,7 @@ def test_fresh_wagtail_project(tmp_path):
         "c = Client();"
         "r = c.get('/klimakronsj-2021/');"
         "print(r.status_code);"
-        "print('11.06.2021' in r.content.decode())"
+        "print('06/11/2021' in r.content.decode())"  # a fresh project speaks en-us
     )
     out = run([python, "manage.py", "shell", "-c", check], cwd=tmp_path, env=env).stdout
     assert out.split() [-2:] == ["200", "True"]
