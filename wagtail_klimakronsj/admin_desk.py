@@ -188,9 +188,22 @@ class ApplicationButtonHelper(ButtonHelper):
     pass
 
 
-class EventFilter(SimpleListFilter):
+class IdFilter(SimpleListFilter):
+    """A list filter whose value is a row id of ``field``; anything else filters nothing."""
+
+    field = None
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(**{self.field: int(value)})
+        return queryset
+
+
+class EventFilter(IdFilter):
     title = gettext_lazy("event")
     parameter_name = "event"
+    field = "event_id"
 
     def lookups(self, request, model_admin):
         events = get_page_model().objects.filter(
@@ -198,11 +211,6 @@ class EventFilter(SimpleListFilter):
         ).order_by("-pk")
         return [(str(pk), title) for pk, title in events.values_list("pk", "title")]
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(event_id=int(value))
-        return queryset
 
 
 class CountyFilter(SimpleListFilter):
@@ -225,11 +233,12 @@ class CountyFilter(SimpleListFilter):
         return queryset
 
 
-class MunicipalityFilter(SimpleListFilter):
+class MunicipalityFilter(IdFilter):
     """Only municipalities with applications (of the selected event), not all 357."""
 
     title = gettext_lazy("municipality")
     parameter_name = "municipality"
+    field = "municipality_id"
 
     def lookups(self, request, model_admin):
         applications = Application.objects.all()
@@ -244,11 +253,6 @@ class MunicipalityFilter(SimpleListFilter):
             municipalities = municipalities.filter(county=county)
         return [(str(m.pk), str(m)) for m in municipalities]
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(municipality_id=int(value))
-        return queryset
 
 
 class ApplicationIndexView(IndexView):

@@ -100,6 +100,19 @@ SESSIONS_2021 = [
 ]
 
 
+# What both editions say about who runs the workshop and how.
+_ABOUT = {
+    "audience": AUDIENCE,
+    "organiser": ORGANISER,
+    "organiser_url": ORGANISER_URL,
+    "publisher": PUBLISHER,
+    "price": 0,
+    "contact_url": CONTACT_URL,
+    "contact_text": CONTACT_TEXT,
+    "event_format": "digital",
+}
+
+
 def _body(blocks):
     return [{"type": kind, "value": value, "id": str(uuid.uuid4())} for kind, value in blocks]
 
@@ -201,14 +214,7 @@ def create_event_2021(parent):
         "image_credit": IMAGE_CREDIT,
         "body": _body(BODY_2021),
         "published_date": datetime.date(2021, 6, 11),
-        "audience": AUDIENCE,
-        "organiser": ORGANISER,
-        "organiser_url": ORGANISER_URL,
-        "publisher": PUBLISHER,
-        "price": 0,
-        "contact_url": CONTACT_URL,
-        "contact_text": CONTACT_TEXT,
-        "event_format": "digital",
+        **_ABOUT,
         "seat_limit": 50,
         "application_deadline_date": datetime.date(2021, 6, 21),
         "external_application_url": ORGANISER_URL,
@@ -261,14 +267,7 @@ def create_current_event(parent, today=None):
                     ("guiding_questions", None),
                 ]
             ),
-            "audience": AUDIENCE,
-            "organiser": ORGANISER,
-            "organiser_url": ORGANISER_URL,
-            "publisher": PUBLISHER,
-            "price": 0,
-            "contact_url": CONTACT_URL,
-            "contact_text": CONTACT_TEXT,
-            "event_format": "digital",
+            **_ABOUT,
             "meeting_url": "https://meet.example.org/klimakronsj",
             "seat_limit": 50,
             "municipality_cap": 3,
