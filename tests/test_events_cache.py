@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.conftest import make_event, make_form_page
 from wagtail_klimakronsj import caching
 from wagtail_klimakronsj.models import Application, ApplicationStatus, EventSession
-from wagtail_klimakronsj.pages.models import EventPage
+from wagtail_klimakronsj.pages.models import EventPage, ProposalPage
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,7 @@ def test_second_request_reads_no_sessions_questions_or_markup(client, root_page)
         second = get(client, event)
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert "eventsession" not in sql and "guidingquestion" not in sql
-    assert first.replace(csrf_values(first)[0], "") == second.replace(csrf_values(second)[0], "")
+    assert first == second
 
 
 def test_publishing_a_new_revision_changes_the_page(client, root_page):
@@ -114,25 +114,40 @@ def test_language_variants_do_not_mix(client, root_page):
     assert "Practical information" not in get(client, event, HTTP_ACCEPT_LANGUAGE="nn")
 
 
-def test_every_visitor_gets_their_own_csrf_token(root_page):
+def test_the_event_page_sets_no_cookie(root_page):
     event = make_event(root_page)
+    for _ in range(2):
+        response = Client(enforce_csrf_checks=True).get(event.url, HTTP_ACCEPT_LANGUAGE="en")
+        assert not response.cookies
+        assert caching.CSRF_PLACEHOLDER not in response.content.decode()
+
+
+def test_a_token_inside_cached_markup_is_each_visitors_own(rf):
+    """A site's override may put a form with {% csrf_token %} in a cached part."""
+    from django.middleware.csrf import get_token
+    from django.template import RequestContext, Template
+
+    template = Template(
+        "{% load klimakronsj_cache %}{% klimakronsj_cache key %}"
+        "<form>{% csrf_token %}</form>{% endklimakronsj_cache %}"
+    )
     tokens = []
     for _ in range(3):
-        visitor = Client(enforce_csrf_checks=True)
-        response = visitor.get(event.url, HTTP_ACCEPT_LANGUAGE="en")
-        html = response.content.decode()
+        request = rf.get("/")
+        html = template.render(RequestContext(request, {"key": "klimakronsj:test:form"}))
         assert caching.CSRF_PLACEHOLDER not in html
         [token] = csrf_values(html)
+        assert len(token) == len(get_token(request)) == 64
         tokens.append(token)
-        # the token works: the feedback form posts with it
-        assert "csrftoken" in response.cookies
     assert len(set(tokens)) == 3
+    assert len([k for k in caches["default"]._cache if "klimakronsj:test:form" in k]) == 1
 
 
 def test_nothing_personal_or_request_specific_is_stored(client, root_page):
-    event = make_event(root_page)
+    event = make_event(root_page, embed_application_form=True)
+    make_form_page(root_page, event)
     html = get(client, event)
-    [token] = csrf_values(html)
+    [token] = csrf_values(html)  # the embedded form's, rendered for this visitor only
     stored = caches["default"]._cache  # LocMemCache: every value, pickled
     assert stored
     for value in stored.values():
@@ -193,3 +208,172 @@ def test_an_embedded_form_gets_a_fresh_token_for_every_visitor(client, root_page
         tokens.update(re.findall(r'name="form_token"[^>]*value="([^"]+)"', html))
         tokens.update(re.findall(r'value="([^"]+)"[^>]*name="form_token"', html))
     assert len(tokens) == 3
+
+
+# -- the edition's proposals, listed on the event page ----------------------------------
+
+
+def stamp(event):
+    return EventPage.objects.values_list("proposals_changed_at", flat=True).get(pk=event.pk)
+
+
+def test_proposal_changes_are_seen_at_the_next_request(client, root_page):
+    from tests.test_archive import make_archive, make_proposal
+
+    first, second = make_event(root_page, title="Første"), make_event(root_page, title="Andre")
+    archive = make_archive(root_page)
+    assert "Proposals from this edition" not in get(client, first)
+
+    proposal = make_proposal(archive, "Grøne tak", event=first)
+    assert "Grøne tak" in get(client, first)
+    with CaptureQueriesContext(connection) as captured:
+        get(client, first)
+    # served from the cache: the proposals are not read, not even counted
+    assert "proposalpage" not in " ".join(q["sql"] for q in captured.captured_queries)
+
+    proposal.title = "Grøne tak og vegger"
+    proposal.save_revision().publish()
+    assert "Grøne tak og vegger" in get(client, first)
+
+    proposal = ProposalPage.objects.get(pk=proposal.pk)
+    proposal.event = second  # moved to the other edition
+    proposal.save_revision().publish()
+    assert "Grøne tak" not in get(client, first)
+    assert "Grøne tak og vegger" in get(client, second)
+
+    ProposalPage.objects.get(pk=proposal.pk).unpublish()
+    assert "Grøne tak" not in get(client, second)
+
+    other = make_proposal(archive, "Sykkelvegar", event=second)
+    assert "Sykkelvegar" in get(client, second)
+    other.delete()
+    assert "Sykkelvegar" not in get(client, second)
+
+
+def test_a_draft_of_a_proposal_changes_nothing_public(client, root_page):
+    from tests.test_archive import make_archive, make_proposal
+
+    event = make_event(root_page)
+    proposal = make_proposal(make_archive(root_page), "Publisert tittel", event=event)
+    before = stamp(event)
+    assert before is not None
+    proposal.title = "Utkast"
+    proposal.save_revision()  # saves only the page's draft fields
+    assert stamp(event) == before
+    html = get(client, event)
+    assert "Publisert tittel" in html and "Utkast" not in html
+
+
+def test_publishing_the_event_keeps_the_proposals_stamp(client, root_page):
+    """A revision holds the stamp of when it was saved; publishing keeps the row's."""
+    from tests.test_archive import make_archive, make_proposal
+
+    event = make_event(root_page, title="Utgåve")
+    draft = EventPage.objects.get(pk=event.pk)
+    revision = draft.save_revision()  # holds no stamp yet
+    make_proposal(make_archive(root_page), "Etter utkastet", event=event)
+    stamped = stamp(event)
+    revision.publish()
+    assert stamp(event) == stamped
+    assert "Etter utkastet" in get(client, event)
+
+
+def test_bulk_created_proposals_stamp_their_edition(client, root_page):
+    from tests.test_archive import make_archive
+    from wagtail_klimakronsj.demo import proposals as demo
+
+    event = make_event(root_page)
+    archive = make_archive(root_page)
+    assert stamp(event) is None
+    demo.create_many(archive, event, 3)
+    assert stamp(event) is not None
+    assert "Proposals from this edition" in get(client, event)
+
+
+def test_stamping_reaches_every_event_page_model(root_page):
+    from tests.testapp.models import CustomEventPage
+    from wagtail_klimakronsj.proposals import mark_proposals_changed
+
+    plain = make_event(root_page)
+    custom = CustomEventPage(title="Eiga", slug="eiga")
+    root_page.add_child(instance=custom)
+    assert mark_proposals_changed([plain.pk, custom.pk, None]) == 2
+    assert CustomEventPage.objects.get(pk=custom.pk).proposals_changed_at is not None
+    assert mark_proposals_changed([None]) == 0
+
+
+# -- what changes with time alone ---------------------------------------------------------
+
+
+def later(monkeypatch, when):
+    """Move the clock of the page and of the cache to ``when``."""
+    from django.utils import timezone as django_timezone
+
+    monkeypatch.setattr(django_timezone, "now", lambda: when)
+
+
+def test_status_changes_at_the_deadline_by_time_alone(client, root_page, monkeypatch):
+    import datetime
+
+    event = make_event(root_page, application_deadline_time=datetime.time(12))
+    assert "kk-status--open" in get(client, event)
+    assert "kk-status--open" in get(client, event)  # from the cache
+    closes = EventPage.objects.get(pk=event.pk).closes_at
+    later(monkeypatch, closes - datetime.timedelta(seconds=1))
+    assert "kk-status--open" in get(client, event)
+    later(monkeypatch, closes)
+    html = get(client, event)
+    assert "kk-status--closed" in html and "kk-status--open" not in html
+    assert "Apply for a seat" not in html
+
+
+def test_the_stale_notice_appears_by_time_alone(client, root_page, monkeypatch):
+    import datetime
+
+    published = timezone.localdate() - datetime.timedelta(days=365)
+    event = make_event(root_page, published_date=published)
+    assert "more than a year old" not in get(client, event)
+    page = EventPage.objects.get(pk=event.pk)
+    assert page.get_content_valid_until() <= page.closes_at  # the stale day comes first
+    later(monkeypatch, page.get_content_valid_until())
+    assert "more than a year old" in get(client, event)
+
+
+def test_valid_until_is_the_next_change(root_page):
+    import datetime
+
+    event = EventPage.objects.get(pk=make_event(root_page, published_date=None).pk)
+    instants = [event.closes_at, event.starts_at, event.ends_at]
+    before = event.closes_at - datetime.timedelta(days=1)
+    assert event.get_content_valid_until(before) == event.closes_at
+    assert event.get_content_valid_until(event.closes_at) == event.starts_at
+    # after the event: the day the page becomes "more than a year old"
+    stale_day = event.get_publication_date() + datetime.timedelta(days=366)
+    assert event.get_content_valid_until(event.ends_at).date() == stale_day - datetime.timedelta(
+        days=1
+    )  # local midnight, in UTC the evening before
+    assert not event.is_stale(stale_day - datetime.timedelta(days=1))
+    assert event.is_stale(stale_day)
+    settings_off = {"WAGTAIL_KLIMAKRONSJ_STALE_CONTENT_AGE_DAYS": None}
+    from django.test import override_settings
+
+    with override_settings(**settings_off):
+        assert event.get_content_valid_until(event.ends_at) is None
+    assert instants == sorted(instants)
+
+
+def test_parts_of_the_page_share_one_entry_read_once(client, root_page, monkeypatch):
+    event = make_event(root_page)
+    get(client, event)
+    entries = [k for k in caches["default"]._cache if ":event:" in k]
+    assert len(entries) == 1
+    reads = []
+    cache = caching.get_cache()
+    original = type(cache).get
+    monkeypatch.setattr(
+        type(cache),
+        "get",
+        lambda self, key, *a, **kw: reads.append(key) or original(self, key, *a, **kw),
+    )
+    get(client, event)
+    assert len([key for key in reads if ":event:" in key]) == 1

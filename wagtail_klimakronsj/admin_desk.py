@@ -49,6 +49,7 @@ from .models import (
     NotificationKind,
     ParticipantGroup,
     Role,
+    event_page_models,
 )
 from .panels import SeatCountsPanel  # noqa: F401 - kept importable from here
 
@@ -98,14 +99,6 @@ def can_see_counts(user, event):
     if can_view_personal_data(user):
         return True
     return event.permissions_for_user(user).can_edit()
-
-
-def event_page_models():
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, EventPageMixin) and not model._meta.abstract
-    ]
 
 
 def decide(event, application_ids, new_status, user, request=None):

@@ -10,9 +10,12 @@ holds, so a changed input is a new key and the old entry simply ages out.
 - Sessions and guiding questions are inline children saved with a publication; they
   are cached per page version (``cached_children``).
 - Rendered markup (``{% klimakronsj_cache %}``) is cached under a key the page builds
-  from the version plus every live input (status, seats left, links, language, host,
-  site, …). The CSRF token is never stored: the markup is rendered with a placeholder
-  that is replaced by the visitor's own token on every response.
+  from the version plus every live input (seats, the form page's state, language,
+  host, site, …); all parts of one key share one entry, read once per request, which
+  also holds the instant it stops being true (what changes with time alone: the
+  status at a deadline, the stale-content notice). The CSRF token is never stored:
+  the markup is rendered with a placeholder that is replaced by the visitor's own
+  token on every response.
 
 Previews never use the cache (their children are unsaved). ``PAGE_CACHE_TIMEOUT`` =
 ``None`` or ``0`` turns all of it off; ``PAGE_CACHE`` names the cache alias.
@@ -117,24 +120,57 @@ def mark_uncacheable(context):
         state["uncacheable"] = True
 
 
-def render_cached(key, render, context):
+#: Where a stored entry keeps the instant it stops being true.
+VALID_UNTIL = "valid_until"
+
+
+def _stored_parts(key, context):
+    """The parts stored under ``key`` (a dict, changed in place when a part is added).
+
+    Read from the cache once per request: the page's context carries a dict
+    (``klimakronsj_cache_entries``) that every ``{% klimakronsj_cache %}`` of the
+    page shares. Stored markup past its ``valid_until`` counts as absent.
+    """
+    from django.utils import timezone
+
+    entries = context.get("klimakronsj_cache_entries")
+    if isinstance(entries, dict) and key in entries:
+        return entries[key]
+    parts = get_cache().get(key)
+    if not isinstance(parts, dict):
+        parts = {}
+    valid_until = parts.get(VALID_UNTIL)
+    if valid_until is not None and timezone.now() >= valid_until:
+        parts = {}
+    if isinstance(entries, dict):
+        entries[key] = parts
+    return parts
+
+
+def render_cached(key, render, context, part="content"):
     """The markup of ``render(context)``, from the cache when ``key`` is set.
 
+    All parts of one key are stored together in one entry with the instant it stops
+    being true (the context's ``klimakronsj_cache_valid_until()``, when given).
     Rendered with the CSRF placeholder, stored, then given the visitor's own token.
     Without a CSRF token in the context (no request) nothing is cached.
     """
     token = context.get("csrf_token")
     if not key or token is None or not settings.PAGE_CACHE_TIMEOUT:
         return render(context)
-    cache = get_cache()
-    html = cache.get(key)
+    parts = _stored_parts(key, context)
+    html = parts.get(part)
     if html is None:
         state = {"uncacheable": False}
         with context.push(csrf_token=CSRF_PLACEHOLDER, klimakronsj_cache_state=state):
             html = render(context)
         if state["uncacheable"]:
             return html.replace(CSRF_PLACEHOLDER, str(token))
-        cache.set(key, html, settings.PAGE_CACHE_TIMEOUT)
+        if VALID_UNTIL not in parts:
+            valid_until = context.get("klimakronsj_cache_valid_until")
+            parts[VALID_UNTIL] = valid_until() if callable(valid_until) else valid_until
+        parts[part] = html
+        get_cache().set(key, parts, settings.PAGE_CACHE_TIMEOUT)
     if CSRF_PLACEHOLDER in html:
         value = str(token)
         if value == "NOTPROVIDED":  # as {% csrf_token %} does: no field at all

@@ -372,3 +372,81 @@ def archive_for_proposals(proposals):
     if not proposals:
         return None
     return proposals[0].get_parent()
+
+
+# -- telling the event pages that their proposals changed -------------------------------
+
+#: Fields of a proposal that its edition's event page shows or lists by. A save that
+#: names only other fields (a draft: ``save_revision``) changes nothing public.
+SHOWN_ON_EVENT_PAGE = frozenset(
+    {
+        "event",
+        "event_id",
+        "live",
+        "title",
+        "summary",
+        "slug",
+        "url_path",
+        "first_published_at",
+        "last_published_at",
+    }
+)
+
+
+def mark_proposals_changed(event_ids):
+    """Stamp ``proposals_changed_at`` on these event pages (any event page model).
+
+    The column is part of the page's row, hence of its version (``caching``): the
+    event page's cached content, which lists the edition's newest proposals, is
+    rendered anew at the next request in every process. Called by the receivers
+    below; call it yourself after changing proposals with ``QuerySet.update()`` or
+    ``bulk_create()``, which send no signals. Returns the number of pages stamped.
+    """
+    from django.utils import timezone
+
+    from .models import event_page_models
+
+    ids = {pk for pk in event_ids if pk is not None}
+    if not ids:
+        return 0
+    now = timezone.now()
+    return sum(
+        model._base_manager.filter(pk__in=ids).update(proposals_changed_at=now)
+        for model in event_page_models()
+    )
+
+
+def _shows_on_event_page(update_fields):
+    return update_fields is None or bool(SHOWN_ON_EVENT_PAGE.intersection(update_fields))
+
+
+def remember_previous_event(sender, instance, raw=False, update_fields=None, **kwargs):
+    """pre_save: the edition the proposal belonged to before this save (one query)."""
+    if raw or instance.pk is None or not _shows_on_event_page(update_fields):
+        return
+    previous = sender._base_manager.filter(pk=instance.pk).values_list("event_id", flat=True)
+    instance._klimakronsj_previous_event_id = next(iter(previous), None)
+
+
+def proposal_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    """post_save: stamp the proposal's edition, and the one it left if it moved."""
+    if raw or not _shows_on_event_page(update_fields):
+        return
+    previous = instance.__dict__.pop("_klimakronsj_previous_event_id", None)
+    mark_proposals_changed([instance.event_id, previous])
+
+
+def proposal_deleted(sender, instance, **kwargs):
+    """post_delete: stamp the deleted proposal's edition."""
+    mark_proposals_changed([instance.event_id])
+
+
+def connect_receivers():
+    """Connect the receivers above for every proposal model (from ``AppConfig.ready``)."""
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    for model in get_proposal_models():
+        uid = f"wagtail_klimakronsj.proposals:{model._meta.label}"
+        pre_save.connect(remember_previous_event, sender=model, dispatch_uid=uid)
+        post_save.connect(proposal_saved, sender=model, dispatch_uid=uid)
+        post_delete.connect(proposal_deleted, sender=model, dispatch_uid=uid)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale, Page
 
+from ..proposals import mark_proposals_changed
+
 TOPICS = [
     ("arealbruk", "Arealbruk"),
     ("transport", "Transport"),
@@ -342,6 +344,8 @@ def create_many(archive_page, event, n, *, batch_size=1000, now=None):
             through.objects.bulk_create(links, batch_size=batch_size)
         Page.objects.filter(pk=archive_page.pk).update(numchild=F("numchild") + n)
         _index(model, proposals)
+        # bulk_create sends no signals: tell the edition's event page itself
+        mark_proposals_changed([event.pk if event else None])
     return proposals
 
 

@@ -16,6 +16,7 @@ from .events import (  # noqa: F401
     EventStatus,
     GuidingQuestion,
     SeatPolicy,
+    event_page_models,
 )
 from .feedback import PageFeedback  # noqa: F401
 from .groups import ParticipantGroup  # noqa: F401

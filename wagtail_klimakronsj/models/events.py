@@ -72,7 +72,18 @@ class EventTabs:
         )
 
 
-#: Compiled SQL of EventPageMixin.get_live_state, per page class and shape.
+def event_page_models():
+    """Every concrete event page model of the project (usually one)."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, EventPageMixin) and not model._meta.abstract
+    ]
+
+
+#: Compiled SQL of EventPageMixin.get_live_state, per database and shape.
 _LIVE_STATE_SQL = {}
 _PK_PLACEHOLDER = -424242
 
@@ -237,6 +248,11 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         blank=True,
         help_text=_("Days after the last session. Empty: the site's default."),
     )
+    #: When a proposal of this edition was last published, changed, unpublished, moved
+    #: or deleted (``proposals.mark_proposals_changed``). Part of the page row, so part
+    #: of the page's version: the cached content lists the edition's proposals anew
+    #: without a query per request. Not an editor's field; kept across revisions.
+    proposals_changed_at = models.DateTimeField(editable=False, null=True, blank=True)
 
     content_panels = [
         FieldPanel("lead"),
@@ -494,6 +510,18 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         url = self.get_url(request)
         return url + self.reverse_subpage("calendar") if url else None
 
+    def with_content_json(self, content):
+        """A revision's content on this page: ``proposals_changed_at`` is the stored
+        row's (a fact about the proposals, not about the revision; read anew, as this
+        instance may be older than a proposal's publication)."""
+        page = super().with_content_json(content)
+        if self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk)
+            page.proposals_changed_at = stored.values_list(
+                "proposals_changed_at", flat=True
+            ).first()
+        return page
+
     def get_template(self, request, *args, **kwargs):
         """The class's own template if a site made one, else the package's event page."""
         template = super().get_template(request, *args, **kwargs)
@@ -501,61 +529,66 @@ class EventPageMixin(RoutablePageMixin, models.Model):
             return [template, self.event_template]
         return template
 
-    def _live_state_query(self, pk):
-        """The SQL of ``get_live_state`` for a page like this one, and its column names."""
-        from django.db.models import F, Func, OuterRef, Subquery
+    def _live_state_query(self, pk, form_pk):
+        """The SQL of ``get_live_state`` and its column names: independent scalar
+        subqueries, each on its own index (``pk`` and ``form_pk`` are parameters)."""
+        from django.db.models import F, Func
         from wagtail.models import PageViewRestriction
 
         from ..compat import get_page_model
-        from ..proposals import get_proposal_models
         from .applications import Application, ApplicationStatus
 
         def aggregate(queryset, function, field="pk"):
-            # COUNT/MAX over the whole subquery: a Func, so no GROUP BY is added
-            return Subquery(queryset.order_by().values(v=Func(F(field), function=function)))
+            # COUNT/MAX over the whole query: a Func, so no GROUP BY is added
+            return queryset.order_by().values(v=Func(F(field), function=function))
 
-        columns = {
+        queries = {
             "accepted": aggregate(
-                Application.objects.filter(
-                    event_id=OuterRef("pk"), status=ApplicationStatus.ACCEPTED
-                ),
+                Application.objects.filter(event_id=pk, status=ApplicationStatus.ACCEPTED),
                 "COUNT",
             ),
             "restrictions": aggregate(PageViewRestriction.objects.all(), "COUNT"),
             "restrictions_max": aggregate(PageViewRestriction.objects.all(), "MAX"),
         }
-        if self.application_page_id:
-            form = get_page_model().objects.filter(pk=OuterRef("application_page_id"))
-            columns["form_live"] = Subquery(form.values("live"))
-            columns["form_path"] = Subquery(form.values("url_path"))
-        for number, model in enumerate(get_proposal_models()):
-            proposals = model.objects.filter(event_id=OuterRef("pk"), live=True)
-            columns[f"proposals_{number}"] = aggregate(proposals, "COUNT")
-            columns[f"proposals_{number}_last"] = aggregate(proposals, "MAX", "last_published_at")
-        queryset = type(self).objects.filter(pk=pk).order_by().values(**columns)[:1]
-        return queryset.query.sql_with_params(), list(columns)
+        if form_pk is not None:
+            form = get_page_model().objects.filter(pk=form_pk).order_by()
+            queries["form_live"] = form.values("live")
+            queries["form_path"] = form.values("url_path")
+        selects, params = [], []
+        for queryset in queries.values():
+            sql, query_params = queryset.query.sql_with_params()
+            selects.append(f"({sql})")
+            params.extend(query_params)
+        return ("SELECT " + ", ".join(selects), params), list(queries)
 
     def get_live_state(self):
         """What the page shows that changes without a new revision, read in one query.
 
-        Accepted applications (the seats), the application form page's state, the
-        edition's public proposals and the site's view restrictions. The seat count
-        primes ``seats_taken``; the rest is part of the content's cache key, so a
-        change is seen at the next request in every process. The SQL is compiled once
-        per page class and shape, then run with this page's pk.
+        Accepted applications (the seats), the application form page's state and the
+        site's view restrictions. The seat count primes ``seats_taken``; the rest is
+        part of the content's cache key, so a change is seen at the next request in
+        every process. (Changes to the edition's proposals reach the key through the
+        page's own row: ``proposals_changed_at``.) The SQL is compiled once per
+        database and shape, then run with this page's ids.
         """
         from django.db import connection
 
-        shape = (type(self), connection.alias, bool(self.application_page_id))
+        form_pk = self.application_page_id
+        shape = (connection.alias, form_pk is not None)
         compiled = _LIVE_STATE_SQL.get(shape)
         if compiled is None:
-            (sql, params), names = self._live_state_query(_PK_PLACEHOLDER)
-            where = [i for i, value in enumerate(params) if value == _PK_PLACEHOLDER]
-            compiled = _LIVE_STATE_SQL[shape] = (sql, tuple(params), where, names)
-        sql, params, where, names = compiled
+            form_placeholder = _PK_PLACEHOLDER - 1 if form_pk is not None else None
+            (sql, params), names = self._live_state_query(_PK_PLACEHOLDER, form_placeholder)
+            slots = {
+                i: value
+                for i, value in enumerate(params)
+                if value in (_PK_PLACEHOLDER, form_placeholder)
+            }
+            compiled = _LIVE_STATE_SQL[shape] = (sql, tuple(params), slots, names)
+        sql, params, slots, names = compiled
         params = list(params)
-        for i in where:
-            params[i] = self.pk
+        for i, value in slots.items():
+            params[i] = self.pk if value == _PK_PLACEHOLDER else form_pk
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
@@ -565,23 +598,26 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         return state
 
     def get_context(self, request, *args, **kwargs):
+        """The page's context. Only what the cache key needs is computed here (the live
+        state, one query); the rest is lazy, so a page served from the cache reads
+        neither its sessions nor its questions."""
         from django.utils.functional import SimpleLazyObject
 
         from ..conf import settings
 
         context = super().get_context(request, *args, **kwargs)
         live_state = self.get_live_state() if self.pk else {}
-        status = self.get_status()
+        status = SimpleLazyObject(self.get_status)
         context.update(
             {
                 "base_template": self.get_base_template(),
                 "time_zone": settings.TIME_ZONE,
                 "status": status,
-                "status_label": EventStatus(status).label,
+                "status_label": SimpleLazyObject(lambda: EventStatus(status).label),
                 "seats_left": self.seats_left if self.show_seats_left else None,
-                "sessions": self.sessions,
+                "sessions": SimpleLazyObject(lambda: self.sessions),
                 "questions": SimpleLazyObject(self.get_question_tree),
-                "body_has_questions": self.body_has_questions(),
+                "body_has_questions": SimpleLazyObject(self.body_has_questions),
                 "publication_date": self.get_publication_date(),
                 "is_stale": self.is_stale(),
                 "stale_age_days": settings.STALE_CONTENT_AGE_DAYS,
@@ -591,10 +627,30 @@ class EventPageMixin(RoutablePageMixin, models.Model):
                 ),
                 "calendar_url": SimpleLazyObject(lambda: self.get_calendar_url(request)),
                 "live_state": live_state,
+                # {% klimakronsj_cache %}: the parts read once per request, and until
+                # when what is stored stays true
+                "klimakronsj_cache_entries": {},
+                "klimakronsj_cache_valid_until": self.get_content_valid_until,
             }
         )
         context["content_cache_key"] = self.get_content_cache_key(request, context)
         return context
+
+    def get_content_valid_until(self, now=None):
+        """The next instant after ``now`` at which the content changes by time alone:
+        applications open or close, the first session starts, the last one ends, or
+        the page becomes old enough for the stale-content notice. None: never."""
+        from ..conf import settings
+
+        now = self._now(now)
+        instants = [self.opens_at, self.closes_at, self.starts_at, self.ends_at]
+        published, age = self.get_publication_date(), settings.STALE_CONTENT_AGE_DAYS
+        if published and age is not None:
+            stale_day = published + datetime.timedelta(days=age + 1)
+            instants.append(local_datetime(stale_day, datetime.time.min))
+        future = [i.astimezone(datetime.UTC) for i in instants if i is not None]
+        future = [i for i in future if i > now]
+        return min(future) if future else None
 
     def body_has_questions(self):
         """Whether the body places the guiding questions itself (read without rendering)."""
@@ -603,21 +659,21 @@ class EventPageMixin(RoutablePageMixin, models.Model):
     def get_content_cache_parts(self, request, context):
         """Every live input of the page's content besides the page version and the
         request (language, host, site): extend this when an override shows more.
-        The application and calendar links follow from the page version, the request
-        and ``live_state`` (the form page's state)."""
+
+        The page version covers the row, the sessions and questions (saved with a
+        publication) and the edition's proposals (``proposals_changed_at``);
+        ``live_state`` the seats, the form page's state and view restrictions. What
+        changes with time alone (status, stale notice) is not part of the key: stored
+        markup is only used before ``get_content_valid_until()``."""
         from ..conf import settings
         from ..feedback import THANKS_PARAMETER
 
         return (
             type(self).__name__,
-            context["status"],
-            context["seats_left"],
-            self.external_application_url,
             tuple(sorted(context["live_state"].items())),
-            context["is_stale"],
-            context["publication_date"],
             request.GET.get(THANKS_PARAMETER) if request is not None else None,
             settings.TIME_ZONE,
+            settings.STALE_CONTENT_AGE_DAYS,
             getattr(django_settings, "WAGTAILADMIN_BASE_URL", None),
         )
 

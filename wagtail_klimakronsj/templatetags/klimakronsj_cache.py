@@ -1,5 +1,6 @@
 """``{% klimakronsj_cache key ["part"] %}…{% endklimakronsj_cache %}``: markup rendered once
-per key (and part, when one page has several cached parts).
+per key (and part, when one page has several cached parts; the parts of one key are
+stored together and read from the cache once per request).
 
 The page computes ``key`` from everything the markup depends on (see
 ``wagtail_klimakronsj.caching``); an empty key renders as if the tag were not there.
@@ -24,9 +25,8 @@ class CacheNode(template.Node):
 
     def render(self, context):
         key = self.key.resolve(context)
-        if key and self.part is not None:
-            key = f"{key}:{self.part.resolve(context)}"
-        return render_cached(key, self.nodelist.render, context)
+        part = self.part.resolve(context) if self.part is not None else "content"
+        return render_cached(key, self.nodelist.render, context, part=str(part))
 
 
 @register.tag("klimakronsj_cache")
