@@ -57,18 +57,49 @@ def test_ip_only_hashed_in_the_cache(client, event):
     assert not any("203.0.113.9" in key for key in keys)
 
 
-def test_csrf_is_required(event):
+def test_the_page_sets_no_cookie_and_the_form_needs_no_token(event):
+    """No CSRF token: the event page sets no cookie and can be cached whole."""
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(URL, {"page": event.pk, "helpful": "yes"})
+    response = strict.get(event.url)
+    html = response.content.decode()
+    assert 'action="/klimakronsj/feedback/"' in html
+    assert "csrfmiddlewaretoken" not in html
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+    answer = strict.post(
+        URL, {"page": event.pk, "helpful": "yes"}, HTTP_SEC_FETCH_SITE="same-origin"
+    )
+    assert answer.status_code == 303
+    assert PageFeedback.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+    ],
+)
+def test_posts_a_browser_marks_as_cross_site_are_refused(client, event, headers):
+    response = client.post(URL, {"page": event.pk, "helpful": "no"}, **headers)
     assert response.status_code == 403
+    assert "sent from another website" in response.content.decode()
     assert not PageFeedback.objects.exists()
 
 
-def test_csrf_form_round_trip(event):
-    strict = Client(enforce_csrf_checks=True)
-    html = strict.get(event.url).content.decode()
-    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    response = strict.post(URL, {"page": event.pk, "helpful": "yes", "csrfmiddlewaretoken": token})
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_ORIGIN": "http://testserver"},
+        {},  # not a browser: held by the rate limit like anyone
+    ],
+)
+def test_same_site_posts_are_taken(client, event, headers):
+    response = client.post(URL, {"page": event.pk, "helpful": "yes"}, **headers)
     assert response.status_code == 303
     assert PageFeedback.objects.count() == 1
 

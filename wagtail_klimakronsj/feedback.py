@@ -3,6 +3,14 @@
 Works without JavaScript (a plain POST, then a redirect back to the page with a thank-you),
 stores no personal data (the IP address is only used, hashed, as a cache key for the
 rate limit), and ignores submissions that fill the hidden honeypot field.
+
+The form carries no CSRF token, so the pages that show it set no cookie and can be
+cached whole (by the page cache here, or a proxy in front). A token protects what a
+visitor's browser may do on their behalf; an anonymous answer acts on no one's behalf,
+and anyone may post one directly. What a token would still stop, another site making
+its visitors' browsers post answers (to get around the per-address limit), is stopped
+by the browser's own headers: a POST that ``Sec-Fetch-Site`` or ``Origin`` marks as
+coming from another site is refused (``is_cross_site``).
 """
 
 import hashlib
@@ -12,6 +20,7 @@ from django.core.cache import caches
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .compat import get_page_model
@@ -88,9 +97,33 @@ def thanks_url(page, request):
     return f"{page.get_url(request)}?{THANKS_PARAMETER}=thanks#{ANCHOR}"
 
 
+def is_cross_site(request):
+    """Whether the visitor's browser says this POST was sent from another site.
+
+    Current browsers send ``Sec-Fetch-Site`` with every request; older ones send
+    ``Origin`` with a form POST. A client that sends neither is not a browser
+    tricked by another site, and is held by the rate limit like anyone else.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site:
+        return fetch_site not in ("same-origin", "same-site", "none")
+    origin = request.headers.get("Origin")
+    if not origin:
+        return False
+    return origin == "null" or origin != f"{request.scheme}://{request.get_host()}"
+
+
+@csrf_exempt  # see the module's docstring: no token, no cookie, no cross-site posts
 @require_POST
 def feedback_view(request):
     """Store one answer and send the visitor back to the page (status 303)."""
+    if is_cross_site(request):
+        return render(
+            request,
+            "wagtail_klimakronsj/feedback_error.html",
+            {"base_template": settings.BASE_TEMPLATE, "reason": "cross_site"},
+            status=403,
+        )
     form = FeedbackForm(request.POST)
     page = None
     if form.is_valid():

@@ -38,6 +38,5 @@ def feedback_form(context, page):
         "anchor": ANCHOR,
         "form": FeedbackForm(initial={"page": page.pk}),
         "thanks": thanks,
-        "csrf_token": context.get("csrf_token"),
         "request": request,
     }
