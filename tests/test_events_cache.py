@@ -214,7 +214,7 @@ def test_an_embedded_form_gets_a_fresh_token_for_every_visitor(client, root_page
 
 
 def stamp(event):
-    return EventPage.objects.values_list("proposals_changed_at", flat=True).get(pk=event.pk)
+    return EventPage.objects.values_list("live_changed_at", flat=True).get(pk=event.pk)
 
 
 def test_proposal_changes_are_seen_at_the_next_request(client, root_page):
@@ -292,14 +292,15 @@ def test_bulk_created_proposals_stamp_their_edition(client, root_page):
 
 def test_stamping_reaches_every_event_page_model(root_page):
     from tests.testapp.models import CustomEventPage
-    from wagtail_klimakronsj.proposals import mark_proposals_changed
+    from wagtail_klimakronsj.freshness import mark_events_changed
 
     plain = make_event(root_page)
     custom = CustomEventPage(title="Eiga", slug="eiga")
     root_page.add_child(instance=custom)
-    assert mark_proposals_changed([plain.pk, custom.pk, None]) == 2
-    assert CustomEventPage.objects.get(pk=custom.pk).proposals_changed_at is not None
-    assert mark_proposals_changed([None]) == 0
+    assert mark_events_changed([plain.pk, custom.pk, None]) == 2
+    assert CustomEventPage.objects.get(pk=custom.pk).live_changed_at is not None
+    assert mark_events_changed([None]) == 0
+    assert mark_events_changed() == 2  # all of them
 
 
 # -- what changes with time alone ---------------------------------------------------------
@@ -377,3 +378,35 @@ def test_parts_of_the_page_share_one_entry_read_once(client, root_page, monkeypa
     )
     get(client, event)
     assert len([key for key in reads if ":event:" in key]) == 1
+
+
+def test_a_view_restriction_or_a_deleted_application_is_seen_at_once(client, root_page):
+    from wagtail.models import PageViewRestriction
+
+    from tests.test_archive import make_archive, make_proposal
+
+    event = make_event(root_page, seat_limit=3)
+    proposal = make_proposal(make_archive(root_page), "Løynd etter kvart", event=event)
+    accept(event, 1)
+    html = get(client, event)
+    assert "Løynd etter kvart" in html and "2 seats left of 3" in html
+    PageViewRestriction.objects.create(page=proposal, restriction_type="login")
+    Application.objects.filter(event=event).delete()  # a QuerySet delete sends post_delete
+    html = get(client, event)
+    assert "Løynd etter kvart" not in html
+    assert "3 seats left of 3" in html
+
+
+def test_the_seat_lock_stamps_the_event_once(root_page):
+    """One UPDATE locks the row and stamps the page; the application's save adds none."""
+    from wagtail_klimakronsj import seats
+
+    event = EventPage.objects.get(pk=make_event(root_page).pk)
+    with CaptureQueriesContext(connection) as captured:
+        seats.apply(
+            event,
+            {"full_name": "Kari", "email": "kari@example.org", "role": "employee"},
+        )
+    updates = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1 and "live_changed_at" in updates[0]
+    assert stamp(event) is not None

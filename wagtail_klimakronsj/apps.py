@@ -16,7 +16,7 @@ class WagtailKlimakronsjConfig(AppConfig):
 
         # Delivery events from the mail provider's webhook (anymail) land on the application.
         tracking.connect(record_tracking_event, dispatch_uid="wagtail_klimakronsj.tracking")
-        # Event pages learn from their own row that their edition's proposals changed.
-        from .proposals import connect_receivers
+        # Event pages learn from their own row that what they show has changed.
+        from .freshness import connect_receivers
 
         connect_receivers()

@@ -50,23 +50,34 @@ def make_key(kind, *parts):
     return f"klimakronsj:{kind}:{digest}"
 
 
-def page_version(page):
+def page_version(page, *, saved_content_only=False):
     """A digest of the page row as loaded (every concrete column of its class).
 
-    Computed once per instance: a page loaded for a request does not change during it.
+    ``saved_content_only``: leave out the columns that change without a publication
+    (``live_changed_at``: applications, proposals …), for what only a publication
+    changes (sessions, questions). Computed once per instance and kind: a page loaded
+    for a request does not change during it.
     """
-    memo = page.__dict__.get("_klimakronsj_version")
+    memo_key = "_klimakronsj_version_saved" if saved_content_only else "_klimakronsj_version"
+    memo = page.__dict__.get(memo_key)
     if memo is not None:
         return memo
+    skip = LIVE_COLUMNS if saved_content_only else ()
     values = [page._meta.label]
     for field in page._meta.concrete_fields:
+        if field.name in skip:
+            continue
         value = field.value_from_object(page)
         raw = getattr(value, "raw_data", None)  # a StreamField: its stored JSON, unrendered
         values.append(list(raw) if raw is not None else value)
     version = hashlib.sha256(repr(values).encode()).hexdigest()[:32]
     if not page._state.adding and page.pk is not None:
-        page.__dict__["_klimakronsj_version"] = version
+        page.__dict__[memo_key] = version
     return version
+
+
+#: Columns stamped when something outside the page changes (``freshness``).
+LIVE_COLUMNS = frozenset({"live_changed_at"})
 
 
 def cacheable_page(page, request=None):
@@ -81,7 +92,7 @@ def cached_children(page, relation, build):
     if in_memory or not cacheable_page(page):
         return build()
     cache = get_cache()
-    key = make_key(relation, page.pk, page_version(page))
+    key = make_key(relation, page.pk, page_version(page, saved_content_only=True))
     value = cache.get(key)
     if value is None:
         value = build()

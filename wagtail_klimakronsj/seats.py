@@ -19,6 +19,7 @@ from wagtail.log_actions import registry as log_registry
 
 from .compat import get_page_model
 from .conf import settings
+from .freshness import EVENT_STAMPED, mark_events_changed
 from .models import Application, ApplicationStatus, SeatPolicy
 
 ACTIVE = (ApplicationStatus.PENDING, ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED)
@@ -50,17 +51,33 @@ class Refusal:
     message: str
 
 
-def lock_event(event_id):
-    """Lock the event's page row until the end of the current transaction."""
-    if not settings.SEAT_LOCKING or not connection.features.has_select_for_update:
-        return  # (SQLite has no row locks: it lets one writer at a time anyway)
-    meta = get_page_model()._meta
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s FOR UPDATE",  # noqa: S608
-            [event_id],
-        )
+def lock_event(event_id, model=None):
+    """Lock the event's row until the end of the current transaction, and stamp it.
+
+    One ``UPDATE`` of the event page's row does both: it holds the row lock (so two
+    processes on two machines decide one at a time) and sets ``live_changed_at``, so
+    the cached event page is rendered anew once this transaction commits
+    (``freshness``). Returns True when it did; the application's own save then
+    stamps nothing more. ``model``: the event's page class, when known. With
+    ``SEAT_LOCKING`` off (a control run) nothing is locked.
+    """
+    if not settings.SEAT_LOCKING:
+        return False
+    return mark_events_changed([event_id], model=model) > 0
+
+
+def _event_model(event):
+    from .models import EventPageMixin
+
+    return type(event) if isinstance(event, EventPageMixin) else None
+
+
+def _save(application, stamped, **kwargs):
+    """``application.save(**kwargs)``; ``stamped``: ``lock_event`` stamped the event
+    already in this transaction, so the save's receiver need not (``freshness``)."""
+    if stamped:
+        application.__dict__[EVENT_STAMPED] = True
+    application.save(**kwargs)
 
 
 def seat_counts(event_id):
@@ -149,11 +166,11 @@ def _log(instance, action, *, user=None, data=None):
     return entry
 
 
-def _set_status(application, new_status, reason, user=None, now=None):
+def _set_status(application, new_status, reason, user=None, now=None, stamped=False):
     old = application.status
     application.status = new_status
     application.decided_at = now or timezone.now()
-    application.save(update_fields=["status", "decided_at"])
+    _save(application, stamped, update_fields=["status", "decided_at"])
     _log(
         application,
         LOG_ACTIONS[new_status],
@@ -175,7 +192,7 @@ def apply(event, fields, *, held_for_review=False, hold_reason="", on_created=No
     email_key = Application.normalise_email(fields.get("email"))
     try:
         with transaction.atomic():
-            lock_event(event.pk)
+            stamped = lock_event(event.pk, _event_model(event))
             application = Application(event_id=event.pk, **fields)
             count_seats = event.seat_policy == SeatPolicy.FIRST_COME and not held_for_review
             existing, accepted, in_municipality = _before_applying(
@@ -197,7 +214,7 @@ def apply(event, fields, *, held_for_review=False, hold_reason="", on_created=No
             if status != ApplicationStatus.PENDING:
                 application.decided_at = timezone.now()
             # No savepoint: a duplicate here rolls back this whole block (see below).
-            application.save()
+            _save(application, stamped)
             _log(
                 application,
                 LOG_ACTIONS[ApplicationStatus.PENDING],
@@ -231,7 +248,7 @@ def decide(event, application_ids, new_status, *, user=None):
         raise ValueError(f"Not a decision: {new_status}")
     changes, refusals = [], []
     with transaction.atomic():
-        lock_event(event.pk)
+        stamped = lock_event(event.pk, _event_model(event))
         applications = list(
             Application.objects.filter(event_id=event.pk, pk__in=list(application_ids))
             .exclude(erased_at__isnull=False)
@@ -257,9 +274,13 @@ def decide(event, application_ids, new_status, *, user=None):
             elif application.status == ApplicationStatus.ACCEPTED:
                 accepted -= 1
                 freed += 1
-            changes.append(_set_status(application, new_status, "decision", user=user, now=now))
+            changes.append(
+                _set_status(
+                    application, new_status, "decision", user=user, now=now, stamped=stamped
+                )
+            )
         if freed and event.seat_policy == SeatPolicy.FIRST_COME:
-            changes.extend(promote_waiting_list(event, _locked=True))
+            changes.extend(promote_waiting_list(event, _locked=stamped))
     return changes, refusals
 
 
@@ -267,16 +288,18 @@ def withdraw(application):
     """The applicant withdraws; a freed seat goes to the waiting list (first come)."""
     changes = []
     with transaction.atomic():
-        lock_event(application.event_id)
+        stamped = lock_event(application.event_id)
         application.refresh_from_db()
         if application.status == ApplicationStatus.WITHDRAWN:
             return changes
         was_accepted = application.status == ApplicationStatus.ACCEPTED
-        changes.append(_set_status(application, ApplicationStatus.WITHDRAWN, "withdrawal"))
+        changes.append(
+            _set_status(application, ApplicationStatus.WITHDRAWN, "withdrawal", stamped=stamped)
+        )
         if was_accepted:
             event = get_page_model().objects.get(pk=application.event_id).specific
             if event.seat_policy == SeatPolicy.FIRST_COME:
-                changes.extend(promote_waiting_list(event, _locked=True))
+                changes.extend(promote_waiting_list(event, _locked=stamped))
     return changes
 
 
@@ -288,8 +311,7 @@ def promote_waiting_list(event, *, _locked=False):
     """
     changes = []
     with transaction.atomic():
-        if not _locked:
-            lock_event(event.pk)
+        stamped = _locked or lock_event(event.pk, _event_model(event))
         accepted = Application.objects.filter(
             event_id=event.pk, status=ApplicationStatus.ACCEPTED
         ).count()
@@ -305,7 +327,9 @@ def promote_waiting_list(event, *, _locked=False):
             if _room_for(event, application, accepted) is not None:
                 continue
             changes.append(
-                _set_status(application, ApplicationStatus.ACCEPTED, "promotion", now=now)
+                _set_status(
+                    application, ApplicationStatus.ACCEPTED, "promotion", now=now, stamped=stamped
+                )
             )
             accepted += 1
     return changes

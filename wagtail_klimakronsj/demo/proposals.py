@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale, Page
 
-from ..proposals import mark_proposals_changed
+from ..freshness import mark_events_changed
 
 TOPICS = [
     ("arealbruk", "Arealbruk"),
@@ -345,7 +345,7 @@ def create_many(archive_page, event, n, *, batch_size=1000, now=None):
         Page.objects.filter(pk=archive_page.pk).update(numchild=F("numchild") + n)
         _index(model, proposals)
         # bulk_create sends no signals: tell the edition's event page itself
-        mark_proposals_changed([event.pk if event else None])
+        mark_events_changed([event.pk if event else None])
     return proposals
 
 

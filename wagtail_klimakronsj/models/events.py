@@ -83,11 +83,6 @@ def event_page_models():
     ]
 
 
-#: Compiled SQL of EventPageMixin.get_live_state, per database and shape.
-_LIVE_STATE_SQL = {}
-_PK_PLACEHOLDER = -424242
-
-
 class EventPageMixin(RoutablePageMixin, models.Model):
     """Everything an event page carries; combine with the site's base page model.
 
@@ -248,11 +243,14 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         blank=True,
         help_text=_("Days after the last session. Empty: the site's default."),
     )
-    #: When a proposal of this edition was last published, changed, unpublished, moved
-    #: or deleted (``proposals.mark_proposals_changed``). Part of the page row, so part
-    #: of the page's version: the cached content lists the edition's proposals anew
-    #: without a query per request. Not an editor's field; kept across revisions.
-    proposals_changed_at = models.DateTimeField(editable=False, null=True, blank=True)
+    #: When something the page shows but its revisions do not hold last changed: an
+    #: application (seats, status), the application form page, a view restriction, a
+    #: proposal of this edition (``freshness.mark_events_changed``). Part of the row,
+    #: hence of the page's version: the cached page is rendered anew at the next
+    #: request, with no query per request to check. Kept across revisions (a full
+    #: save that writes back an older stamp is harmless: it also writes a new revision,
+    #: so the version is new all the same).
+    live_changed_at = models.DateTimeField(editable=False, null=True, blank=True)
 
     content_panels = [
         FieldPanel("lead"),
@@ -489,19 +487,17 @@ class EventPageMixin(RoutablePageMixin, models.Model):
                 return page.get_url(request)
         return self.external_application_url or None
 
-    def get_live_application_url(self, request, live_state):
-        """``get_application_url()`` without loading the form page: cached per form
-        page state (published, path; read by ``get_live_state``) and request."""
+    def get_live_application_url(self, request):
+        """``get_application_url()`` cached per page version and request: a change to
+        the form page (published, unpublished, moved) stamps this page's row."""
         from .. import caching
 
-        if "form_live" not in live_state or not caching.cacheable_page(self, request):
+        if not self.application_page_id or not caching.cacheable_page(self, request):
             return self.get_application_url(request)
-        if not live_state["form_live"]:
-            return self.external_application_url or None
         key = caching.make_key(
             "application-url",
-            self.application_page_id,
-            live_state["form_path"],
+            self.pk,
+            caching.page_version(self),
             *caching.request_parts(request),
         )
         return caching.cached_value(key, lambda: self.get_application_url(request))
@@ -511,15 +507,12 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         return url + self.reverse_subpage("calendar") if url else None
 
     def with_content_json(self, content):
-        """A revision's content on this page: ``proposals_changed_at`` is the stored
-        row's (a fact about the proposals, not about the revision; read anew, as this
-        instance may be older than a proposal's publication)."""
+        """A revision's content on this page, with the stored row's ``live_changed_at``
+        (a fact about applications and proposals, not about the revision)."""
         page = super().with_content_json(content)
         if self.pk is not None:
             stored = type(self)._base_manager.filter(pk=self.pk)
-            page.proposals_changed_at = stored.values_list(
-                "proposals_changed_at", flat=True
-            ).first()
+            page.live_changed_at = stored.values_list("live_changed_at", flat=True).first()
         return page
 
     def get_template(self, request, *args, **kwargs):
@@ -529,84 +522,15 @@ class EventPageMixin(RoutablePageMixin, models.Model):
             return [template, self.event_template]
         return template
 
-    def _live_state_query(self, pk, form_pk):
-        """The SQL of ``get_live_state`` and its column names: independent scalar
-        subqueries, each on its own index (``pk`` and ``form_pk`` are parameters)."""
-        from django.db.models import F, Func
-        from wagtail.models import PageViewRestriction
-
-        from ..compat import get_page_model
-        from .applications import Application, ApplicationStatus
-
-        def aggregate(queryset, function, field="pk"):
-            # COUNT/MAX over the whole query: a Func, so no GROUP BY is added
-            return queryset.order_by().values(v=Func(F(field), function=function))
-
-        queries = {
-            "accepted": aggregate(
-                Application.objects.filter(event_id=pk, status=ApplicationStatus.ACCEPTED),
-                "COUNT",
-            ),
-            "restrictions": aggregate(PageViewRestriction.objects.all(), "COUNT"),
-            "restrictions_max": aggregate(PageViewRestriction.objects.all(), "MAX"),
-        }
-        if form_pk is not None:
-            form = get_page_model().objects.filter(pk=form_pk).order_by()
-            queries["form_live"] = form.values("live")
-            queries["form_path"] = form.values("url_path")
-        selects, params = [], []
-        for queryset in queries.values():
-            sql, query_params = queryset.query.sql_with_params()
-            selects.append(f"({sql})")
-            params.extend(query_params)
-        return ("SELECT " + ", ".join(selects), params), list(queries)
-
-    def get_live_state(self):
-        """What the page shows that changes without a new revision, read in one query.
-
-        Accepted applications (the seats), the application form page's state and the
-        site's view restrictions. The seat count primes ``seats_taken``; the rest is
-        part of the content's cache key, so a change is seen at the next request in
-        every process. (Changes to the edition's proposals reach the key through the
-        page's own row: ``proposals_changed_at``.) The SQL is compiled once per
-        database and shape, then run with this page's ids.
-        """
-        from django.db import connection
-
-        form_pk = self.application_page_id
-        shape = (connection.alias, form_pk is not None)
-        compiled = _LIVE_STATE_SQL.get(shape)
-        if compiled is None:
-            form_placeholder = _PK_PLACEHOLDER - 1 if form_pk is not None else None
-            (sql, params), names = self._live_state_query(_PK_PLACEHOLDER, form_placeholder)
-            slots = {
-                i: value
-                for i, value in enumerate(params)
-                if value in (_PK_PLACEHOLDER, form_placeholder)
-            }
-            compiled = _LIVE_STATE_SQL[shape] = (sql, tuple(params), slots, names)
-        sql, params, slots, names = compiled
-        params = list(params)
-        for i, value in slots.items():
-            params[i] = self.pk if value == _PK_PLACEHOLDER else form_pk
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        state = dict(zip(names, row, strict=True)) if row else {}
-        if "accepted" in state:
-            self.__dict__["seats_taken"] = state["accepted"] or 0
-        return state
-
     def get_context(self, request, *args, **kwargs):
-        """The page's context. Only what the cache key needs is computed here (the live
-        state, one query); the rest is lazy, so a page served from the cache reads
-        neither its sessions nor its questions."""
+        """The page's context. Only what the cache key needs is computed here (the page
+        version, from the row already loaded: no query); the rest is lazy, so a page
+        served from the cache reads neither its sessions nor its seats."""
         from django.utils.functional import SimpleLazyObject
 
         from ..conf import settings
 
         context = super().get_context(request, *args, **kwargs)
-        live_state = self.get_live_state() if self.pk else {}
         status = SimpleLazyObject(self.get_status)
         context.update(
             {
@@ -614,7 +538,8 @@ class EventPageMixin(RoutablePageMixin, models.Model):
                 "time_zone": settings.TIME_ZONE,
                 "status": status,
                 "status_label": SimpleLazyObject(lambda: EventStatus(status).label),
-                "seats_left": self.seats_left if self.show_seats_left else None,
+                "show_seats_left": self.show_seats_left,
+                "seats_left": SimpleLazyObject(lambda: self.seats_left),
                 "sessions": SimpleLazyObject(lambda: self.sessions),
                 "questions": SimpleLazyObject(self.get_question_tree),
                 "body_has_questions": SimpleLazyObject(self.body_has_questions),
@@ -622,11 +547,8 @@ class EventPageMixin(RoutablePageMixin, models.Model):
                 "is_stale": self.is_stale(),
                 "stale_age_days": settings.STALE_CONTENT_AGE_DAYS,
                 # read when the markup is rendered, not when it comes from the cache
-                "application_url": SimpleLazyObject(
-                    lambda: self.get_live_application_url(request, live_state)
-                ),
+                "application_url": SimpleLazyObject(lambda: self.get_live_application_url(request)),
                 "calendar_url": SimpleLazyObject(lambda: self.get_calendar_url(request)),
-                "live_state": live_state,
                 # {% klimakronsj_cache %}: the parts read once per request, and until
                 # when what is stored stays true
                 "klimakronsj_cache_entries": {},
@@ -657,20 +579,19 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         return any(block.get("type") == "guiding_questions" for block in self.body.raw_data)
 
     def get_content_cache_parts(self, request, context):
-        """Every live input of the page's content besides the page version and the
-        request (language, host, site): extend this when an override shows more.
+        """Every input of the page's content besides the page version and the request
+        (language, host, site): extend this when an override shows more.
 
         The page version covers the row, the sessions and questions (saved with a
-        publication) and the edition's proposals (``proposals_changed_at``);
-        ``live_state`` the seats, the form page's state and view restrictions. What
-        changes with time alone (status, stale notice) is not part of the key: stored
-        markup is only used before ``get_content_valid_until()``."""
+        publication) and, through ``live_changed_at``, the seats, the form page's
+        state, view restrictions and the edition's proposals. What changes with time
+        alone (status, stale notice) is not part of the key: stored markup is only
+        used before ``get_content_valid_until()``."""
         from ..conf import settings
         from ..feedback import THANKS_PARAMETER
 
         return (
             type(self).__name__,
-            tuple(sorted(context["live_state"].items())),
             request.GET.get(THANKS_PARAMETER) if request is not None else None,
             settings.TIME_ZONE,
             settings.STALE_CONTENT_AGE_DAYS,

@@ -6,13 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_klimakronsj_pages', '0002_event_embed_application_form'),
+        ('klimakronsj_testapp', '0002_event_embed_application_form'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='eventpage',
-            name='proposals_changed_at',
+            model_name='customeventpage',
+            name='live_changed_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]

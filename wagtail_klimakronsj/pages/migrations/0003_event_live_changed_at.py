@@ -6,13 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('klimakronsj_testapp', '0002_event_embed_application_form'),
+        ('wagtail_klimakronsj_pages', '0002_event_embed_application_form'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customeventpage',
-            name='proposals_changed_at',
+            model_name='eventpage',
+            name='live_changed_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]

@@ -1,0 +1,178 @@
+"""How an event page learns, from its own row, that something it shows has changed.
+
+The public event page is cached per page version (``caching.page_version``: every
+column of its row). Most of what it shows is saved with a publication and so changes
+the row. The rest lives elsewhere: the accepted applications (seats left, status), the
+application form page (the "Apply" link), view restrictions (which proposals are
+public) and the edition's proposals. Each change to those stamps
+``live_changed_at`` on the event's row, in the same transaction as the change, so the
+next request in any process sees a new version and renders the page anew, with no
+query per request to check.
+
+Changes made through the ORM are caught by the receivers below (connected in
+``AppConfig.ready``). ``QuerySet.update()`` and ``bulk_create()`` send no signals: after
+changing applications, proposals or form pages that way, call
+``mark_events_changed(event_ids)`` yourself. Missing a stamp never changes a decision
+(seats are counted under the event's row lock when deciding); at worst the page shows
+the earlier state until ``PAGE_CACHE_TIMEOUT``.
+"""
+
+from django.utils import timezone
+
+#: Fields of a proposal that its edition's event page shows or lists by. A save that
+#: names only other fields (a draft: ``save_revision``) changes nothing public.
+PROPOSAL_FIELDS_SHOWN = frozenset(
+    {
+        "event",
+        "event_id",
+        "live",
+        "title",
+        "summary",
+        "slug",
+        "url_path",
+        "first_published_at",
+        "last_published_at",
+    }
+)
+#: Set on an application by the seat policy when its transaction stamped the event
+#: already (``seats.lock_event``: one UPDATE locks and stamps); read once by the receiver.
+EVENT_STAMPED = "_klimakronsj_event_stamped"
+#: Fields of an application that change what the event page shows (seats, status).
+APPLICATION_FIELDS_SHOWN = frozenset({"status", "event", "event_id"})
+#: Fields of an application form page the event page's "Apply" link depends on.
+FORM_FIELDS_SHOWN = frozenset({"live", "slug", "url_path", "event", "event_id"})
+
+
+def mark_events_changed(event_ids=None, model=None):
+    """Stamp ``live_changed_at`` on these event pages, or on every event page when
+    ``event_ids`` is None. ``model``: their page class, when known (one UPDATE);
+    otherwise one UPDATE per event page model. Returns the number of pages stamped."""
+    from .models import event_page_models
+
+    now = timezone.now()
+    stamped = 0
+    if event_ids is not None:
+        event_ids = {pk for pk in event_ids if pk is not None}
+        if not event_ids:
+            return 0
+    for event_model in [model] if model is not None else event_page_models():
+        rows = event_model._base_manager.all()
+        if event_ids is not None:
+            rows = rows.filter(pk__in=event_ids)
+        stamped += rows.update(live_changed_at=now)
+    return stamped
+
+
+def _shows(update_fields, shown):
+    return update_fields is None or bool(shown.intersection(update_fields))
+
+
+# -- proposals: their edition's page lists the newest ------------------------------------
+
+
+def remember_previous_event(sender, instance, raw=False, update_fields=None, **kwargs):
+    """pre_save of a proposal: the edition it belonged to before this save (one query)."""
+    if raw or instance.pk is None or not _shows(update_fields, PROPOSAL_FIELDS_SHOWN):
+        return
+    previous = sender._base_manager.filter(pk=instance.pk).values_list("event_id", flat=True)
+    instance._klimakronsj_previous_event_id = next(iter(previous), None)
+
+
+def proposal_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    """post_save of a proposal: stamp its edition, and the one it left if it moved."""
+    if raw or not _shows(update_fields, PROPOSAL_FIELDS_SHOWN):
+        return
+    previous = instance.__dict__.pop("_klimakronsj_previous_event_id", None)
+    mark_events_changed([instance.event_id, previous])
+
+
+def proposal_deleted(sender, instance, **kwargs):
+    mark_events_changed([instance.event_id])
+
+
+# -- applications: seats left and the status ---------------------------------------------
+
+
+def application_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    stamped = instance.__dict__.pop(EVENT_STAMPED, False)
+    if raw or stamped or not _shows(update_fields, APPLICATION_FIELDS_SHOWN):
+        return
+    mark_events_changed([instance.event_id])
+
+
+def application_deleted(sender, instance, **kwargs):
+    mark_events_changed([instance.event_id])
+
+
+# -- application form pages: the "Apply" link --------------------------------------------
+
+
+def _events_using_form(form_pk):
+    from .models import event_page_models
+
+    ids = []
+    for model in event_page_models():
+        ids += model._base_manager.filter(application_page_id=form_pk).values_list("pk", flat=True)
+    return ids
+
+
+def form_page_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance.pk is None or not _shows(update_fields, FORM_FIELDS_SHOWN):
+        return
+    mark_events_changed(_events_using_form(instance.pk) + [instance.event_id])
+
+
+def form_page_deleted(sender, instance, **kwargs):
+    # the event's application_page is set to NULL, which changes its row anyway
+    mark_events_changed([instance.event_id])
+
+
+# -- anywhere in the tree: moves and view restrictions -----------------------------------
+
+
+def anything_moved(sender, instance, **kwargs):
+    """``post_page_move``, ``page_slug_changed``: the URLs below that page changed (form
+    pages, proposals). Rare editor actions; every event page is stamped."""
+    mark_events_changed()
+
+
+def restrictions_changed(sender, instance, **kwargs):
+    """A view restriction was added, changed or removed: which proposals are public
+    may have changed anywhere below it. Rare; every event page is stamped."""
+    mark_events_changed()
+
+
+def connect_receivers():
+    """Connect the receivers above (from ``AppConfig.ready``)."""
+    from django.db.models.signals import post_delete, post_save, pre_save
+    from wagtail.models import PageViewRestriction
+    from wagtail.signals import page_slug_changed, post_page_move
+
+    from .models import Application, ApplicationFormPageMixin
+    from .proposals import get_proposal_models
+
+    def uid(name, model):
+        return f"wagtail_klimakronsj.freshness:{name}:{model._meta.label}"
+
+    for model in get_proposal_models():
+        pre_save.connect(remember_previous_event, sender=model, dispatch_uid=uid("pre", model))
+        post_save.connect(proposal_saved, sender=model, dispatch_uid=uid("save", model))
+        post_delete.connect(proposal_deleted, sender=model, dispatch_uid=uid("delete", model))
+    post_save.connect(application_saved, sender=Application, dispatch_uid=uid("save", Application))
+    post_delete.connect(
+        application_deleted, sender=Application, dispatch_uid=uid("delete", Application)
+    )
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if issubclass(model, ApplicationFormPageMixin) and not model._meta.abstract:
+            post_save.connect(form_page_saved, sender=model, dispatch_uid=uid("save", model))
+            post_delete.connect(form_page_deleted, sender=model, dispatch_uid=uid("delete", model))
+    for signal in (post_save, post_delete):
+        signal.connect(
+            restrictions_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=uid(signal is post_save and "save" or "delete", PageViewRestriction),
+        )
+    post_page_move.connect(anything_moved, dispatch_uid="wagtail_klimakronsj.freshness:moved")
+    page_slug_changed.connect(anything_moved, dispatch_uid="wagtail_klimakronsj.freshness:slug")
