@@ -1,8 +1,9 @@
 """The seat policy: the one place that decides accepted / waiting list / pending.
 
 Every function here runs inside one database transaction with the event's page row
-locked (``SELECT ... FOR UPDATE``), so two processes on two machines can never both
-take the last seat: the second waits for the first to commit, then counts again.
+locked (an ``UPDATE`` of that row, which also stamps the cached page: ``lock_event``),
+so two processes on two machines can never both take the last seat: the second waits
+for the first to commit, then counts again.
 Nothing here sends email; callers record notifications from the returned changes in
 the same transaction (see ``workflow.py``).
 """
