@@ -95,10 +95,12 @@ def test_posts_a_browser_marks_as_cross_site_are_refused(client, event, headers)
         {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
         {"HTTP_SEC_FETCH_SITE": "same-site"},
         {"HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_ORIGIN": "https://www.example.no"},  # in CSRF_TRUSTED_ORIGINS
         {},  # not a browser: held by the rate limit like anyone
     ],
 )
-def test_same_site_posts_are_taken(client, event, headers):
+def test_same_site_posts_are_taken(client, event, headers, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://www.example.no"]
     response = client.post(URL, {"page": event.pk, "helpful": "yes"}, **headers)
     assert response.status_code == 303
     assert PageFeedback.objects.count() == 1
