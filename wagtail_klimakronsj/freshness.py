@@ -63,6 +63,40 @@ def mark_events_changed(event_ids=None, model=None):
     return stamped
 
 
+def stamp_from_receiver(event_ids):
+    """Stamp these event pages from a signal receiver, without risking a deadlock.
+
+    A receiver runs in the middle of someone else's transaction, which may go on to
+    lock more rows. Waiting there for the event's row (which the seat policy locks
+    first) could close a cycle with another transaction, so the row is taken only if
+    it is free (``NOWAIT``, in a savepoint): then the stamp commits with the change.
+    If another transaction holds it, the stamp is made right after this transaction
+    commits instead (the other one stamps as well when it commits).
+    """
+    from django.db import DatabaseError, connection, transaction
+
+    from .models import event_page_models
+
+    ids = {pk for pk in event_ids if pk is not None}
+    if not ids:
+        return
+    nowait = connection.features.has_select_for_update_nowait
+    if not connection.in_atomic_block or not nowait:
+        mark_events_changed(ids)
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a refused lock leaves the rest intact
+            for model in event_page_models():
+                list(
+                    model._base_manager.filter(pk__in=ids)
+                    .select_for_update(nowait=True)
+                    .values_list("pk", flat=True)
+                )
+            mark_events_changed(ids)
+    except DatabaseError:
+        transaction.on_commit(lambda: mark_events_changed(ids), robust=True)
+
+
 def _shows(update_fields, shown):
     return update_fields is None or bool(shown.intersection(update_fields))
 
@@ -83,11 +117,11 @@ def proposal_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or not _shows(update_fields, PROPOSAL_FIELDS_SHOWN):
         return
     previous = instance.__dict__.pop("_klimakronsj_previous_event_id", None)
-    mark_events_changed([instance.event_id, previous])
+    stamp_from_receiver([instance.event_id, previous])
 
 
 def proposal_deleted(sender, instance, **kwargs):
-    mark_events_changed([instance.event_id])
+    stamp_from_receiver([instance.event_id])
 
 
 # -- applications: seats left and the status ---------------------------------------------
@@ -97,11 +131,11 @@ def application_saved(sender, instance, raw=False, update_fields=None, **kwargs)
     stamped = instance.__dict__.pop(EVENT_STAMPED, False)
     if raw or stamped or not _shows(update_fields, APPLICATION_FIELDS_SHOWN):
         return
-    mark_events_changed([instance.event_id])
+    stamp_from_receiver([instance.event_id])
 
 
 def application_deleted(sender, instance, **kwargs):
-    mark_events_changed([instance.event_id])
+    stamp_from_receiver([instance.event_id])
 
 
 # -- application form pages: the "Apply" link --------------------------------------------
@@ -119,12 +153,12 @@ def _events_using_form(form_pk):
 def form_page_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or instance.pk is None or not _shows(update_fields, FORM_FIELDS_SHOWN):
         return
-    mark_events_changed(_events_using_form(instance.pk) + [instance.event_id])
+    stamp_from_receiver(_events_using_form(instance.pk) + [instance.event_id])
 
 
 def form_page_deleted(sender, instance, **kwargs):
     # the event's application_page is set to NULL, which changes its row anyway
-    mark_events_changed([instance.event_id])
+    stamp_from_receiver([instance.event_id])
 
 
 # -- anywhere in the tree: moves and view restrictions -----------------------------------
