@@ -125,20 +125,10 @@ class BuilderPost(Target):
         self.fields = list(page.form_fields.values_list("clean_name", "field_type", "choices"))
 
     def data(self, i):
-        data = {}
-        for name, field_type, choices in self.fields:
-            if field_type == "email":
-                data[name] = f"builder-{os.getpid()}-{time.time_ns()}-{i}@kommune.example.no"
-            elif field_type in ("dropdown", "radio"):
-                options = [c.strip() for c in choices.splitlines() if c.strip()]
-                data[name] = options[i % len(options)]
-            elif field_type == "checkbox":
-                data[name] = "on"
-            elif field_type == "multiline":
-                data[name] = "Klimavennleg arealbruk og transport."
-            else:
-                data[name] = f"Søkjar {i}"
-        return data
+        from bench.answers import form_builder_answers
+
+        email = f"builder-{os.getpid()}-{time.time_ns()}-{i}@kommune.example.no"
+        return form_builder_answers(self.fields, i, email)
 
     def request(self, client):
         self.counter += 1

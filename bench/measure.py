@@ -29,6 +29,7 @@ django.setup()
 from django.core import signing  # noqa: E402
 
 from bench import loadgen  # noqa: E402
+from bench.answers import form_builder_answers  # noqa: E402
 from bench.loadgen import Request  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -148,20 +149,8 @@ class FormBuilderPost(Target):
         return body
 
     def values(self, i):
-        data = dict(self.hidden)
-        for name, field_type, choices in self.fields:
-            if field_type == "email":
-                data[name] = f"builder-{os.getpid()}-{i}@kommune.example.no"
-            elif field_type in ("dropdown", "radio"):
-                options = [c.strip() for c in re.split(r"[\r\n]+", choices) if c.strip()]
-                data[name] = options[i % len(options)]
-            elif field_type == "checkbox":
-                data[name] = "on"
-            elif field_type == "multiline":
-                data[name] = "Klimavennleg arealbruk og transport."
-            else:
-                data[name] = f"Søkjar {i}"
-        return data
+        email = f"builder-{os.getpid()}-{i}@kommune.example.no"
+        return {**self.hidden, **form_builder_answers(self.fields, i, email)}
 
     def build(self, n):
         headers = {

@@ -10,8 +10,8 @@ holds, so a changed input is a new key and the old entry simply ages out.
 - Sessions and guiding questions are inline children saved with a publication; they
   are cached per page version (``cached_children``).
 - Rendered markup (``{% klimakronsj_cache %}``) is cached under a key the page builds
-  from the version plus every live input (seats, the form page's state, language,
-  host, site, …); all parts of one key share one entry, read once per request, which
+  from the version (whose ``live_changed_at`` follows the seats, the form page and the
+  proposals: ``freshness``) and the request (language, host, site, …); all parts of one key share one entry, read once per request, which
   also holds the instant it stops being true (what changes with time alone: the
   status at a deadline, the stale-content notice). The CSRF token is never stored:
   the markup is rendered with a placeholder that is replaced by the visitor's own

@@ -178,6 +178,7 @@ def restrictions_changed(sender, instance, **kwargs):
 
 def connect_receivers():
     """Connect the receivers above (from ``AppConfig.ready``)."""
+    from django.apps import apps
     from django.db.models.signals import post_delete, post_save, pre_save
     from wagtail.models import PageViewRestriction
     from wagtail.signals import page_slug_changed, post_page_move
@@ -185,28 +186,30 @@ def connect_receivers():
     from .models import Application, ApplicationFormPageMixin
     from .proposals import get_proposal_models
 
-    def uid(name, model):
-        return f"wagtail_klimakronsj.freshness:{name}:{model._meta.label}"
-
+    form_pages = [
+        model
+        for model in apps.get_models()
+        if issubclass(model, ApplicationFormPageMixin) and not model._meta.abstract
+    ]
+    connections = [(Application, post_save, application_saved)]
+    connections += [(Application, post_delete, application_deleted)]
     for model in get_proposal_models():
-        pre_save.connect(remember_previous_event, sender=model, dispatch_uid=uid("pre", model))
-        post_save.connect(proposal_saved, sender=model, dispatch_uid=uid("save", model))
-        post_delete.connect(proposal_deleted, sender=model, dispatch_uid=uid("delete", model))
-    post_save.connect(application_saved, sender=Application, dispatch_uid=uid("save", Application))
-    post_delete.connect(
-        application_deleted, sender=Application, dispatch_uid=uid("delete", Application)
-    )
-    from django.apps import apps
-
-    for model in apps.get_models():
-        if issubclass(model, ApplicationFormPageMixin) and not model._meta.abstract:
-            post_save.connect(form_page_saved, sender=model, dispatch_uid=uid("save", model))
-            post_delete.connect(form_page_deleted, sender=model, dispatch_uid=uid("delete", model))
-    for signal in (post_save, post_delete):
-        signal.connect(
-            restrictions_changed,
-            sender=PageViewRestriction,
-            dispatch_uid=uid(signal is post_save and "save" or "delete", PageViewRestriction),
-        )
+        connections += [
+            (model, pre_save, remember_previous_event),
+            (model, post_save, proposal_saved),
+            (model, post_delete, proposal_deleted),
+        ]
+    for model in form_pages:
+        connections += [
+            (model, post_save, form_page_saved),
+            (model, post_delete, form_page_deleted),
+        ]
+    connections += [
+        (PageViewRestriction, signal, restrictions_changed) for signal in (post_save, post_delete)
+    ]
+    for sender, signal, receiver in connections:
+        uid = f"wagtail_klimakronsj.freshness:{receiver.__name__}:{sender._meta.label}"
+        signal.connect(receiver, sender=sender, dispatch_uid=uid)
+    # any page: the URLs below it change
     post_page_move.connect(anything_moved, dispatch_uid="wagtail_klimakronsj.freshness:moved")
     page_slug_changed.connect(anything_moved, dispatch_uid="wagtail_klimakronsj.freshness:slug")
