@@ -161,13 +161,51 @@ def form_page_deleted(sender, instance, **kwargs):
     stamp_from_receiver([instance.event_id])
 
 
+# -- event pages: the copy each form page's process keeps -------------------------------
+
+
+def form_page_models():
+    from django.apps import apps
+
+    from .models import ApplicationFormPageMixin
+
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, ApplicationFormPageMixin) and not model._meta.abstract
+    ]
+
+
+def renew_event_versions(event_ids=None):
+    """Give the form pages of these events (of all events when None) a new
+    ``event_version``: every process then loads the event page anew instead of reusing
+    the copy it keeps (``ApplicationFormPageMixin.get_event``). Call it after changing an
+    event page with ``QuerySet.update()``."""
+    import uuid
+
+    version = uuid.uuid4().hex
+    for model in form_page_models():
+        rows = model._base_manager.all()
+        if event_ids is not None:
+            rows = rows.filter(event_id__in=list(event_ids))
+        rows.update(event_version=version)
+
+
+def event_saved(sender, instance, raw=False, **kwargs):
+    """post_save of an event page (a publication, an unpublication, any save)."""
+    if not raw and instance.pk is not None:
+        renew_event_versions([instance.pk])
+
+
 # -- anywhere in the tree: moves and view restrictions -----------------------------------
 
 
 def anything_moved(sender, instance, **kwargs):
     """``post_page_move``, ``page_slug_changed``: the URLs below that page changed (form
-    pages, proposals). Rare editor actions; every event page is stamped."""
+    pages, proposals, event pages). Rare editor actions; every event page is stamped
+    and every kept copy of an event page is renewed."""
     mark_events_changed()
+    renew_event_versions()
 
 
 def restrictions_changed(sender, instance, **kwargs):
@@ -178,19 +216,15 @@ def restrictions_changed(sender, instance, **kwargs):
 
 def connect_receivers():
     """Connect the receivers above (from ``AppConfig.ready``)."""
-    from django.apps import apps
     from django.db.models.signals import post_delete, post_save, pre_save
     from wagtail.models import PageViewRestriction
     from wagtail.signals import page_slug_changed, post_page_move
 
-    from .models import Application, ApplicationFormPageMixin
+    from .models import Application, ApplicationFormField, event_page_models
+    from .models.applications import forget_form_classes
     from .proposals import get_proposal_models
 
-    form_pages = [
-        model
-        for model in apps.get_models()
-        if issubclass(model, ApplicationFormPageMixin) and not model._meta.abstract
-    ]
+    form_pages = form_page_models()
     connections = [(Application, post_save, application_saved)]
     connections += [(Application, post_delete, application_deleted)]
     for model in get_proposal_models():
@@ -204,6 +238,10 @@ def connect_receivers():
             (model, post_save, form_page_saved),
             (model, post_delete, form_page_deleted),
         ]
+    connections += [(model, post_save, event_saved) for model in event_page_models()]
+    connections += [
+        (ApplicationFormField, signal, forget_form_classes) for signal in (post_save, post_delete)
+    ]
     connections += [
         (PageViewRestriction, signal, restrictions_changed) for signal in (post_save, post_delete)
     ]

@@ -1,4 +1,6 @@
+import copy
 import datetime
+import uuid
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxLengthValidator
@@ -19,6 +21,24 @@ RECEIPT_SALT = "wagtail_klimakronsj.receipt"
 #: Event page id -> its content type id, learnt once per process (a page keeps its
 #: type), so ``get_event()`` loads the specific page in one query.
 _EVENT_PAGE_TYPES = {}
+
+#: What this process keeps between requests, each entry named by what it depends on:
+#: form classes per form page version, loaded event pages per (event, ``event_version``).
+#: Small and cleared when full (a site has a handful of live forms).
+_FORM_CLASSES = {}
+_EVENTS = {}
+_PROCESS_CACHE_SIZE = 64
+
+
+def _remember(store, key, value):
+    if len(store) >= _PROCESS_CACHE_SIZE:
+        store.clear()
+    store[key] = value
+
+
+def forget_form_classes(*args, **kwargs):
+    """Receiver: an extra question was saved or deleted outside a page publication."""
+    _FORM_CLASSES.clear()
 
 
 class ApplicationStatus(models.TextChoices):
@@ -53,6 +73,9 @@ class ApplicationFormPageMixin(models.Model):
         blank=True,
         help_text=_("Applicants must consent to this statement to apply."),
     )
+    #: A new random value whenever the event page is saved or moved (``freshness``), so
+    #: this process may reuse the event page it loaded under (event, event_version).
+    event_version = models.CharField(max_length=32, blank=True, default="", editable=False)
     thank_you_text = RichTextField(
         _("text after applying"), blank=True, features=["bold", "italic", "link", "ul"]
     )
@@ -78,6 +101,22 @@ class ApplicationFormPageMixin(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if not self.event_version:
+            self.event_version = uuid.uuid4().hex
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "event_version"}
+        return super().save(*args, **kwargs)
+
+    def with_content_json(self, content):
+        """A revision's content on this page, with the stored row's ``event_version``
+        (a fact about the event page, not about the revision)."""
+        page = super().with_content_json(content)
+        if self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk)
+            page.event_version = stored.values_list("event_version", flat=True).first() or ""
+        return page
+
     # -- the steps of serving the form; each one can be overridden ----------------
     #
     # GET  -> get_event() -> get_event_state() -> render_form() or render_closed()
@@ -98,9 +137,24 @@ class ApplicationFormPageMixin(models.Model):
         return self.klimakronsj_form_fields.all()
 
     def get_form_class(self):
+        """The form class: the core questions plus this page's extra questions.
+
+        Built once per form page version in this process (the questions change only
+        with a publication, which changes the page's row), unless the questions are in
+        memory (a preview or a revision) or ``get_form_fields()`` is overridden."""
+        from .. import caching
         from ..forms import build_form_class
 
-        return build_form_class(self.get_form_fields())
+        in_memory = "klimakronsj_form_fields" in getattr(self, "_cluster_related_objects", {})
+        own_fields = type(self).get_form_fields is not ApplicationFormPageMixin.get_form_fields
+        if in_memory or own_fields or not caching.cacheable_page(self):
+            return build_form_class(self.get_form_fields())
+        key = (type(self), self.pk, caching.page_version(self, saved_content_only=True))
+        form_class = _FORM_CLASSES.get(key)
+        if form_class is None:
+            form_class = build_form_class(self.get_form_fields())
+            _remember(_FORM_CLASSES, key, form_class)
+        return form_class
 
     def get_form_parameters(self):
         return {}
@@ -123,7 +177,27 @@ class ApplicationFormPageMixin(models.Model):
         return self.__dict__["_klimakronsj_event"]
 
     def _load_event(self):
-        """One query once this process knows the event's page type, else two."""
+        """The live event page, as loaded for the current ``event_version``.
+
+        A process keeps the event page it loaded under (event id, ``event_version``),
+        which every save of the event page renews (``freshness``); each request gets its
+        own copy (the seats are counted anew on it). Otherwise one query once this
+        process knows the event's page type, else two."""
+        from .. import caching
+
+        key = (self.event_id, self.event_version)
+        cacheable = bool(self.event_version) and caching.enabled()
+        if cacheable:
+            kept = _EVENTS.get(key)
+            if kept is not None:
+                return copy.copy(kept)
+        event = self._query_event()
+        if cacheable and event is not None and hasattr(event, "get_status"):
+            event.sessions  # noqa: B018  (read once, shared by the copies)
+            _remember(_EVENTS, key, copy.copy(event))
+        return event
+
+    def _query_event(self):
         from django.contrib.contenttypes.models import ContentType
 
         from ..compat import get_page_model
@@ -227,12 +301,16 @@ class ApplicationFormPageMixin(models.Model):
         if limited:
             return self.render_rate_limited(request, event, limited)
         first_post = claim_nonce(form.token_data["n"])
-        from ..seats import NoSeatsLeft
+        from ..seats import MunicipalityNotOffered, NoSeatsLeft
 
         try:
             application, created = self.process_form_submission(form, request=request, event=event)
         except NoSeatsLeft:
             return self.render_closed(request, event, state="full", status=409)
+        except MunicipalityNotOffered:
+            field = form.fields["municipality"]
+            form.add_error("municipality", field.error_messages["invalid_choice"])
+            return self.render_form(request, form, event, state or self.get_event_state(event))
         if created:
             return self.redirect_to_receipt(application, "new")
         started = datetime.datetime.fromtimestamp(form.token_data["t"], tz=datetime.UTC)
