@@ -62,7 +62,7 @@ def page_version(page, *, saved_content_only=False):
     memo = page.__dict__.get(memo_key)
     if memo is not None:
         return memo
-    skip = LIVE_COLUMNS if saved_content_only else ()
+    skip = LIVE_COLUMNS | UNSHOWN_COLUMNS if saved_content_only else UNSHOWN_COLUMNS
     values = [page._meta.label]
     for field in page._meta.concrete_fields:
         if field.name in skip:
@@ -78,6 +78,8 @@ def page_version(page, *, saved_content_only=False):
 
 #: Columns stamped when something outside the page changes (``freshness``).
 LIVE_COLUMNS = frozenset({"live_changed_at"})
+#: Columns no page shows (the mail task's claim, ``seats.lock_event_for_submission``).
+UNSHOWN_COLUMNS = frozenset({"mail_queued_at"})
 
 
 def cacheable_page(page, request=None):

@@ -8,6 +8,7 @@ Nothing here sends email; callers record notifications from the returned changes
 the same transaction (see ``workflow.py``).
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -38,6 +39,11 @@ class NoSeatsLeft(Exception):
     """The event is full and takes no waiting list."""
 
 
+class MunicipalityNotOffered(Exception):
+    """The application names a municipality that is gone or no longer active (the form
+    checked a list this process keeps; ``apply`` checks the database)."""
+
+
 @dataclass
 class StatusChange:
     application: Application
@@ -65,6 +71,78 @@ def lock_event(event_id, model=None):
     if not settings.SEAT_LOCKING:
         return False
     return mark_events_changed([event_id], model=model) > 0
+
+
+#: A claim on sending an event's emails older than this is taken over by the next
+#: submission (its task was lost: the worker was down, the enqueue failed).
+MAIL_CLAIM_STALE = datetime.timedelta(minutes=10)
+
+_SUBMISSION_LOCK_SQL = {}
+
+
+def _submission_lock_sql(model):
+    """``(update, claimed)``: the statement of ``lock_event_for_submission`` for one event
+    page class, and the expression that tells whether it claimed the mail task."""
+    sql = _SUBMISSION_LOCK_SQL.get(model)
+    if sql is None:
+        quote = connection.ops.quote_name
+        meta = model._meta
+        stamp, claim = (
+            quote(meta.get_field(n).column) for n in ("live_changed_at", "mail_queued_at")
+        )
+        # Only quoted names are interpolated; every value is a parameter.
+        update = (
+            f"UPDATE {quote(meta.db_table)} SET {stamp} = %s, "  # noqa: S608
+            f"{claim} = CASE WHEN {claim} IS NULL OR {claim} < %s THEN %s ELSE {claim} END "
+            f"WHERE {quote(meta.pk.column)} = %s"
+        )
+        claimed = f"CASE WHEN {claim} = %s THEN 1 ELSE 0 END"
+        read_back = (
+            f"SELECT {claimed} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+        )
+        sql = _SUBMISSION_LOCK_SQL[model] = (update, claimed, read_back)
+    return sql
+
+
+def lock_event_for_submission(event_id, model=None):
+    """``lock_event()`` for a new application, in the same single ``UPDATE``: it also
+    claims the sending of the event's new emails (``mail_queued_at``).
+
+    Returns ``(stamped, queue_task)``. ``queue_task`` is True when no task is queued to
+    send the event's emails (or the one queued is older than ``MAIL_CLAIM_STALE``):
+    this transaction then queues one after commit (``tasks.send_event_mail``). When
+    False, a queued task that has not started yet sends this application's emails too:
+    it releases the claim before it reads the outbox, and releasing waits for this
+    transaction's row lock, so it sees this application's rows. In a burst of
+    submissions most queue no task at all.
+    """
+    if model is None or not settings.SEAT_LOCKING:
+        return lock_event(event_id, model), True
+    update, claimed, read_back = _submission_lock_sql(model)
+    now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [adapt(now), adapt(now - MAIL_CLAIM_STALE), adapt(now), event_id]
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(f"{update} RETURNING {claimed}", [*params, adapt(now)])
+        else:  # no UPDATE … RETURNING: read the claim back under the lock
+            cursor.execute(update, params)
+            cursor.execute(read_back, [adapt(now), event_id])
+        row = cursor.fetchone()
+    if row is None:
+        return False, True
+    return True, bool(row[0])
+
+
+def release_mail_claim(event_id):
+    """Clear the claim of ``lock_event_for_submission`` (the task starts, or could not be
+    queued): the next submission queues a task again."""
+    from .models import event_page_models
+
+    for model in event_page_models():
+        model._base_manager.filter(pk=event_id, mail_queued_at__isnull=False).update(
+            mail_queued_at=None
+        )
 
 
 def _event_model(event):
@@ -115,10 +193,12 @@ def _room_for(event, application, accepted_count, in_municipality=None):
 def _before_applying(event, email_key, municipality_id, *, count_seats):
     """After the lock, in one query: the id of this email's application for the event
     (or None), the accepted count, and the accepted count in the municipality when the
-    event has a cap (None when not counted)."""
+    event has a cap (None when not counted). Raises ``MunicipalityNotOffered`` when
+    ``municipality_id`` names no active municipality."""
     meta = Application._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
+    municipalities = Application._meta.get_field("municipality").related_model._meta
     event_col, key_col, status_col, municipality_col, pk_col = (
         quote(meta.get_field(name).column)
         for name in ("event", "email_key", "status", "municipality", "id")
@@ -129,6 +209,14 @@ def _before_applying(event, email_key, municipality_id, *, count_seats):
     duplicate = f"SELECT {pk_col} FROM {table} WHERE {event_col} = %s AND {key_col} = %s LIMIT 1"  # noqa: S608
     columns = [f"({duplicate})"]
     params = [event.pk, email_key]
+    if municipality_id is not None:
+        offered = (
+            f"SELECT 1 FROM {quote(municipalities.db_table)} "  # noqa: S608
+            f"WHERE {quote(municipalities.pk.column)} = %s "
+            f"AND {quote(municipalities.get_field('active').column)}"
+        )
+        columns.append(f"({offered})")
+        params.append(municipality_id)
     if count_seats:
         columns.append(f"({accepted})")
         params += [event.pk, ApplicationStatus.ACCEPTED.value]
@@ -138,6 +226,9 @@ def _before_applying(event, email_key, municipality_id, *, count_seats):
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns), params)
         row = list(cursor.fetchone()) + [None, None]
+    if municipality_id is not None:
+        if row.pop(1) is None:
+            raise MunicipalityNotOffered(municipality_id)
     existing, accepted_count, in_municipality = row[0], row[1] or 0, row[2]
     if count_seats and event.municipality_cap and municipality_id is None:
         in_municipality = 0
@@ -187,13 +278,15 @@ def apply(event, fields, *, held_for_review=False, hold_reason="", on_created=No
     Returns ``(application, created, changes)``. When the same email (trimmed,
     case-insensitive) already applied for this event, returns the existing
     application with ``created=False`` and stores nothing. Raises ``NoSeatsLeft``
-    when a first-come event is full and keeps no waiting list. ``on_created(application)``
-    runs in the same transaction after the insert (the workflow records the emails there).
+    when a first-come event is full and keeps no waiting list.
+    ``on_created(application, queue_task)`` runs in the same transaction after the insert
+    (the workflow records the emails there); ``queue_task`` says whether this transaction
+    must queue the task that sends the event's emails (``lock_event_for_submission``).
     """
     email_key = Application.normalise_email(fields.get("email"))
     try:
         with transaction.atomic():
-            stamped = lock_event(event.pk, _event_model(event))
+            stamped, queue_task = lock_event_for_submission(event.pk, _event_model(event))
             application = Application(event_id=event.pk, **fields)
             count_seats = event.seat_policy == SeatPolicy.FIRST_COME and not held_for_review
             existing, accepted, in_municipality = _before_applying(
@@ -222,7 +315,7 @@ def apply(event, fields, *, held_for_review=False, hold_reason="", on_created=No
                 data={"new_status": status, "held_for_review": held_for_review},
             )
             if on_created is not None:
-                on_created(application)
+                on_created(application, queue_task)
             return application, True, [StatusChange(application, "", status, "submission")]
     except IntegrityError:
         # Only without the lock can two requests race to the insert; the first one won.

@@ -6,8 +6,9 @@ can never send the same message twice. A row recorded with ``render_context`` ge
 text here, after the claim and before the send, and keeps it (a retry sends the same
 text). A failing provider puts the row back to ``queued`` with ``next_attempt_at``
 (exponential backoff) until ``MAIL_MAX_ATTEMPTS``, then ``failed``. Mail goes only
-through ``django.core.mail``. A submission enqueues one task for its two rows
-(``send_notifications``); each row is still claimed on its own.
+through ``django.core.mail``. A submission queues the event's mail task
+(``send_event_mail``) unless one is queued and not started yet, which then sends its
+rows as well; each row is still claimed on its own.
 """
 
 import datetime
@@ -181,10 +182,7 @@ def send_notification(notification_id):
     return deliver(notification_id)
 
 
-@task
-def send_notifications(notification_ids):
-    """The task: send several recorded emails, each claimed on its own (see ``deliver``).
-    One failing row never stops the others."""
+def _deliver_each(notification_ids):
     outcomes = []
     for notification_id in notification_ids:
         try:
@@ -193,6 +191,38 @@ def send_notifications(notification_ids):
             logger.exception("Could not deliver email %s", notification_id)
             outcomes.append("error")
     return outcomes
+
+
+@task
+def send_notifications(notification_ids):
+    """The task: send several recorded emails, each claimed on its own (see ``deliver``).
+    One failing row never stops the others."""
+    return _deliver_each(notification_ids)
+
+
+@task
+def send_event_mail(event_id):
+    """The task a submission queues: send every due email about the event's
+    applications, each claimed on its own (see ``deliver``). Returns the outcome counts.
+
+    It first releases the event's claim (``seats.lock_event_for_submission``), which
+    waits for any submission holding the event's row: every submission committed
+    before that has its rows sent here, and any later one queues the next task."""
+    from .models import Application
+    from .seats import release_mail_claim
+
+    release_mail_claim(event_id)
+    applications = Application.objects.filter(event_id=event_id).values("pk")
+    ids = list(
+        due()
+        .filter(application_id__in=applications)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    counts = {}
+    for outcome in _deliver_each(ids):
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
 
 
 def send_due(limit=None, now=None):

@@ -102,9 +102,28 @@ def enqueue_many(notification_ids):
         logger.exception("Could not enqueue emails %s; they stay queued", notification_ids)
 
 
-def record_fresh(rows):
+def enqueue_event_mail(event_id):
+    """Queue the task that sends the event's due emails (``tasks.send_event_mail``). If
+    that fails, the claim is released, so the next submission queues it again (and
+    ``manage.py klimakronsj_send_mail`` sends what is still queued)."""
+    from .tasks import send_event_mail
+
+    try:
+        send_event_mail.enqueue(event_id)
+    except Exception:  # noqa: BLE001 - never let the queue break a saved application
+        logger.exception("Could not enqueue the emails of event %s; they stay queued", event_id)
+        try:
+            seats.release_mail_claim(event_id)
+        except Exception:  # noqa: BLE001 - the claim goes stale after MAIL_CLAIM_STALE
+            logger.exception("Could not release the mail claim of event %s", event_id)
+
+
+def record_fresh(rows, *, event_id=None, queue_task=True):
     """Store new outbox rows whose dedupe keys name rows created in this transaction
-    (so they cannot exist yet): one INSERT, one task after commit."""
+    (so they cannot exist yet): one INSERT. After commit, at most one task: with
+    ``event_id``, the event's mail task when this transaction claimed it
+    (``queue_task``, see ``seats.lock_event_for_submission``), else none (the task
+    already queued sends these rows too); without, one task for these rows."""
     rows = [row for row in rows if row is not None]
     if not rows:
         return []
@@ -114,8 +133,11 @@ def record_fresh(rows):
         ids = dict(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", "pk"))
         for row in rows:
             row.pk = ids[row.dedupe_key]
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: enqueue_many(ids))
+    if event_id is None:
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: enqueue_many(ids))
+    elif queue_task:
+        transaction.on_commit(lambda: enqueue_event_mail(event_id))
     return rows
 
 
@@ -165,8 +187,9 @@ def submit(event, form_page, fields, request=None, *, held_for_review=False, hol
     fields.setdefault("language", translation.get_language() or "")
     fields.setdefault("consent_given_at", timezone.now())
 
-    def record_submission(application):
-        # Inside seats.apply's transaction, after the insert: two rows, one INSERT.
+    def record_submission(application, queue_task):
+        # Inside seats.apply's transaction, after the insert: two rows, one INSERT, and
+        # after commit the event's mail task if no task of the event is waiting.
         record_fresh(
             [
                 outbox_row(
@@ -177,7 +200,9 @@ def submit(event, form_page, fields, request=None, *, held_for_review=False, hol
                     request=request,
                 )
                 for kind in (NotificationKind.RECEIPT, NotificationKind.ORGANISER_NOTICE)
-            ]
+            ],
+            event_id=event.pk,
+            queue_task=queue_task,
         )
         transaction.on_commit(
             lambda: signals.application_submitted.send(
