@@ -12,6 +12,7 @@ language with a plain join, and marks the chosen option with one string replace.
 import datetime
 import decimal
 import re
+import time
 from collections import OrderedDict
 
 from django import forms
@@ -66,6 +67,23 @@ def municipality_rows():
         .order_by("county", "name")
         .values_list("pk", "number", "name", "county")
     )
+
+
+#: How long this process keeps the set of active municipality ids, in seconds.
+ACTIVE_IDS_MAX_AGE = 300
+_active_ids = (float("-inf"), frozenset())
+
+
+def active_municipality_ids():
+    """The ids of the active municipalities, read at most every ``ACTIVE_IDS_MAX_AGE``
+    seconds in this process (the list changes once a year)."""
+    global _active_ids
+    read_at, ids = _active_ids
+    now = time.monotonic()
+    if now - read_at > ACTIVE_IDS_MAX_AGE:
+        ids = frozenset(Municipality.objects.filter(active=True).values_list("pk", flat=True))
+        _active_ids = (now, ids)
+    return ids
 
 
 def municipality_options_html(rows, language=None):
@@ -164,9 +182,15 @@ class MunicipalityField(forms.Field):
         return int(value)
 
     def _is_active(self, pk):
-        """Checks one row, not the whole list: a valid POST never needs all 357."""
+        """From the rows when loaded (rendering), else from the ids this process keeps
+        (``active_municipality_ids``), asking the database only about an id not among
+        them. The seat policy checks the id again under the event's lock
+        (``seats.MunicipalityNotOffered``), so a list kept from before a municipality
+        was made inactive never stores it."""
         if self._rows is not None:
             return pk in {row[0] for row in self._rows}
+        if pk in active_municipality_ids():
+            return True
         return Municipality.objects.filter(pk=pk, active=True).exists()
 
     def prepare_for_render(self):
