@@ -95,6 +95,30 @@ def test_inactive_municipalities_are_not_offered(client, form_page):
     assert f'<option value="{gone.pk}">' not in html
 
 
+def test_a_municipality_made_inactive_meanwhile_is_refused_under_the_lock(
+    client, form_page, event, oslo
+):
+    """This process keeps the active ids for a while; the seat policy checks the one
+    chosen again under the event's lock, so nothing is stored for an inactive one."""
+    from wagtail_klimakronsj.forms import active_municipality_ids
+
+    assert oslo.pk in active_municipality_ids()
+    Municipality.objects.filter(pk=oslo.pk).update(active=False)  # e.g. another process
+    assert oslo.pk in active_municipality_ids()  # still kept here
+    response = post(client, form_page, form_data(form_page, event, municipality=oslo.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="kk-error-summary"' in html and 'href="#id_municipality' in html
+    assert f'<option value="{oslo.pk}">' not in html
+    assert not Application.objects.exists()
+    # An id this process does not know yet is asked about: a new municipality is taken.
+    Municipality.objects.filter(pk=oslo.pk).update(active=True)
+    new = Municipality.objects.create(number="9999", name="Nykommune", county="Test")
+    response = post(client, form_page, form_data(form_page, event, municipality=new.pk))
+    assert response.status_code == 302
+    assert Application.objects.get().municipality_id == new.pk
+
+
 def test_extra_questions_from_the_form_builder(client, form_page, event, oslo):
     ApplicationFormField.objects.create(
         page=form_page,

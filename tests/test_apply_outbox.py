@@ -167,27 +167,92 @@ def test_a_retry_sends_the_text_rendered_the_first_time(first_come, monkeypatch)
     assert mail.outbox[-1].body == first_text
 
 
-def test_one_task_per_submission(first_come, django_capture_on_commit_callbacks):
-    event, form_page = first_come
+def _watch_tasks():
     enqueued = []
 
     def listener(sender, task_result, **kwargs):
         enqueued.append((task_result.task.name, task_result.args))
 
     task_enqueued.connect(listener)
+    return enqueued, lambda: task_enqueued.disconnect(listener)
+
+
+def _claim(event):
+    from wagtail_klimakronsj.pages.models import EventPage
+
+    return EventPage.objects.filter(pk=event.pk).values_list("mail_queued_at", flat=True).get()
+
+
+def test_one_mail_task_per_burst_of_submissions(first_come, django_capture_on_commit_callbacks):
+    """The first submission queues the event's mail task; the ones committed before it
+    starts queue none, and it sends their emails too. Then the next one queues again."""
+    event, form_page = first_come
+    enqueued, stop = _watch_tasks()
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as first_callbacks:
+            workflow.submit(event, form_page, fields(0))
+        assert _claim(event) is not None
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.submit(event, form_page, fields(1))
+            workflow.submit(event, form_page, fields(2))
+        assert enqueued == [] and len(mail.outbox) == 0
+        for callback in first_callbacks:  # the first submission's commit: its task runs
+            callback()
+        assert enqueued == [("send_event_mail", [event.pk])]
+        assert len(mail.outbox) == 6
+        assert not Notification.objects.exclude(status=NotificationStatus.SENT).exists()
+        assert _claim(event) is None
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.submit(event, form_page, fields(3))
+        assert enqueued[1:] == [("send_event_mail", [event.pk])] and len(mail.outbox) == 8
+    finally:
+        stop()
+
+
+def test_a_stale_mail_claim_is_taken_over(first_come, django_capture_on_commit_callbacks):
+    """A task claimed long ago and never started (a worker down, a lost enqueue): the
+    next submission queues one again, which sends the waiting emails as well."""
+    from wagtail_klimakronsj.pages.models import EventPage
+    from wagtail_klimakronsj.seats import MAIL_CLAIM_STALE
+
+    event, form_page = first_come
+    with django_capture_on_commit_callbacks(execute=False):
+        workflow.submit(event, form_page, fields(0))
+    long_ago = timezone.now() - MAIL_CLAIM_STALE - datetime.timedelta(seconds=1)
+    EventPage.objects.filter(pk=event.pk).update(mail_queued_at=long_ago)
+    enqueued, stop = _watch_tasks()
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            application, _, _ = workflow.submit(event, form_page, fields())
+            workflow.submit(event, form_page, fields(1))
     finally:
-        task_enqueued.disconnect(listener)
-    ids = sorted(Notification.objects.values_list("pk", flat=True))
-    assert [(name, sorted(args[0])) for name, args in enqueued] == [("send_notifications", ids)]
-    assert len(mail.outbox) == 2
+        stop()
+    assert enqueued == [("send_event_mail", [event.pk])]
+    assert len(mail.outbox) == 4 and _claim(event) is None
+
+
+def test_a_failed_enqueue_releases_the_claim(
+    first_come, django_capture_on_commit_callbacks, monkeypatch
+):
+    event, form_page = first_come
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("queue down")
+
+    monkeypatch.setattr(type(tasks.send_event_mail), "enqueue", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        application, created, _ = workflow.submit(event, form_page, fields(0))
+    assert created and Application.objects.filter(pk=application.pk).exists()
+    assert Notification.objects.filter(status=NotificationStatus.QUEUED).count() == 2
+    assert _claim(event) is None  # the next submission queues the task again
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(event, form_page, fields(1))
+    assert len(mail.outbox) == 4
 
 
 def test_the_submission_writes_in_few_statements(first_come, django_assert_num_queries):
-    """The event row's lock (an UPDATE that also stamps the cached page), duplicate
-    check and seat count in one query, then the application, its audit entry and both
+    """The event row's lock (an UPDATE that also stamps the cached page and claims the
+    mail task), duplicate check and seat count in one query, then the application, its audit entry and both
     outbox rows: one INSERT each. The savepoint pair is the test's own transaction."""
     event, form_page = first_come
     workflow.submit(event, form_page, fields(0))
@@ -200,21 +265,79 @@ def test_the_submission_writes_in_few_statements(first_come, django_assert_num_q
     assert not created and again.pk == application.pk
 
 
-def test_the_event_page_loads_in_one_query_once_its_type_is_known(first_come):
+def test_the_event_page_loads_once_per_event_version(first_come):
+    """A process keeps the event page it loaded; every save of the event renews the form
+    pages' ``event_version``, so the next request anywhere loads it anew."""
     from django.test.utils import CaptureQueriesContext
 
-    from wagtail_klimakronsj.pages.models import ApplicationFormPage
+    from wagtail_klimakronsj.freshness import renew_event_versions
+    from wagtail_klimakronsj.pages.models import ApplicationFormPage, EventPage
 
     event, form_page = first_come
     ApplicationFormPage.objects.get(pk=form_page.pk).get_event()
     page = ApplicationFormPage.objects.get(pk=form_page.pk)
     with CaptureQueriesContext(connection) as queries:
         loaded = page.get_event()
-    assert len(queries.captured_queries) == 1
+    assert len(queries.captured_queries) == 0
     assert loaded.pk == event.pk and type(loaded) is type(event)
-    # Unpublished: no event, whatever this process remembers about its type.
+    # Each request gets its own copy: what one counts or changes stays on it.
+    other = ApplicationFormPage.objects.get(pk=form_page.pk).get_event()
+    assert other is not loaded
+    loaded.seat_limit = 999
+    assert other.seat_limit == event.seat_limit != 999
+    # A save of the event (here: a new seat limit) is seen at the next load.
+    event.seat_limit = 7
+    event.save()
+    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_event().seat_limit == 7
+    # QuerySet.update() sends no signal: the kept copy stays until renewed.
+    EventPage.objects.filter(pk=event.pk).update(seat_limit=9)
+    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_event().seat_limit == 7
+    renew_event_versions([event.pk])
+    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_event().seat_limit == 9
+    # Unpublished: no event, whatever this process kept.
+    event.refresh_from_db()
     event.unpublish()
     assert ApplicationFormPage.objects.get(pk=form_page.pk).get_event() is None
+
+
+def test_a_form_page_revision_keeps_the_stored_event_version(first_come):
+    """Publishing an older revision of the form page must not bring back an old
+    ``event_version`` (the copy kept under it may be stale)."""
+    from wagtail_klimakronsj.freshness import renew_event_versions
+    from wagtail_klimakronsj.pages.models import ApplicationFormPage
+
+    _event, form_page = first_come
+    revision = form_page.save_revision()
+    renew_event_versions()
+    current = ApplicationFormPage.objects.get(pk=form_page.pk).event_version
+    assert current and current != form_page.event_version
+    revision.publish()
+    assert ApplicationFormPage.objects.get(pk=form_page.pk).event_version == current
+
+
+def test_the_form_class_is_built_once_per_form_page_version(first_come, client):
+    from wagtail_klimakronsj.models import ApplicationFormField
+    from wagtail_klimakronsj.pages.models import ApplicationFormPage
+
+    _event, form_page = first_come
+    first = ApplicationFormPage.objects.get(pk=form_page.pk).get_form_class()
+    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_form_class() is first
+    # A question added outside a publication (the ORM, a shell) is seen in this process.
+    ApplicationFormField.objects.create(
+        page=form_page, label="Kva kommune?", field_type="singleline"
+    )
+    second = ApplicationFormPage.objects.get(pk=form_page.pk).get_form_class()
+    assert second is not first
+    assert [n for n in second.base_fields if n.startswith("extra_")] == ["extra_kva_kommune"]
+    # Questions held in memory (a preview, a revision) never use the kept class.
+    page = ApplicationFormPage.objects.get(pk=form_page.pk)
+    page.klimakronsj_form_fields = [
+        ApplicationFormField(label="Berre i utkastet", field_type="singleline")
+    ]
+    drafted = page.get_form_class()
+    assert drafted is not second
+    assert "extra_berre_i_utkastet" in drafted.base_fields
+    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_form_class() is second
 
 
 # -- the delivery status on the application moves forward only ----------------------------

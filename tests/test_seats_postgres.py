@@ -88,3 +88,63 @@ def test_two_organisers_accepting_at_once_never_oversell(root_page, slow_decisio
         t.join(timeout=60)
     assert len(results) == 2
     assert Application.objects.filter(status=ApplicationStatus.ACCEPTED).count() == SEATS
+
+
+def test_a_rush_sends_every_email_once_with_few_tasks(root_page):
+    """Parallel submissions share the event's mail task (``lock_event_for_submission``):
+    whichever task runs, every email goes out exactly once and none is left behind.
+    The tasks run right after each claimant's commit (the immediate backend), so they
+    release the claim while other submissions hold the event's row."""
+    from django.core import mail
+
+    try:  # Django 6.0+
+        from django.tasks.signals import task_enqueued
+    except ImportError:  # Django 5.2: the backport
+        from django_tasks.signals import task_enqueued
+
+    from wagtail_klimakronsj import workflow
+    from wagtail_klimakronsj.models import Notification
+    from wagtail_klimakronsj.models.notifications import NotificationStatus
+
+    event = make_event(root_page, seat_limit=SEATS, seat_policy=SeatPolicy.FIRST_COME)
+    mail.outbox = []
+    enqueued = []
+
+    def listener(sender, task_result, **kwargs):
+        enqueued.append(task_result.task.name)
+
+    task_enqueued.connect(listener)
+    barrier = threading.Barrier(APPLICANTS)
+    errors = []
+
+    def one(i):
+        try:
+            barrier.wait()
+            workflow.submit(
+                event,
+                None,
+                {"full_name": f"P{i}", "email": f"p{i}@example.org", "role": "employee"},
+            )
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(APPLICANTS)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        task_enqueued.disconnect(listener)
+    assert errors == []
+    rows = Notification.objects.filter(application__event_id=event.pk)
+    assert rows.count() == 2 * APPLICANTS
+    # A task that started before a submission committed may leave that one's rows to
+    # the next task; the last claimant's task runs after every commit.
+    assert not rows.exclude(status=NotificationStatus.SENT).exists()
+    assert rows.filter(attempts=1).count() == 2 * APPLICANTS  # each sent once
+    assert len(mail.outbox) == 2 * APPLICANTS
+    assert 1 <= enqueued.count("send_event_mail") <= APPLICANTS
+    assert type(event).objects.filter(pk=event.pk, mail_queued_at__isnull=True).exists()
