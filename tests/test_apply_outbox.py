@@ -209,6 +209,35 @@ def test_one_mail_task_per_burst_of_submissions(first_come, django_capture_on_co
         stop()
 
 
+def test_a_burst_is_sent_in_chunks_by_several_tasks(
+    first_come, django_capture_on_commit_callbacks, monkeypatch
+):
+    """More due emails than one task sends: the task queues one for the rest first, so
+    several workers can send a burst side by side. Each email goes out once."""
+    event, form_page = first_come
+    monkeypatch.setattr(tasks, "MAIL_TASK_CHUNK", 4)
+    with django_capture_on_commit_callbacks(execute=False) as first_callbacks:
+        workflow.submit(event, form_page, fields(0))
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(1, 5):
+            workflow.submit(event, form_page, fields(i))
+    assert len(mail.outbox) == 0
+    enqueued, stop = _watch_tasks()
+    try:
+        for callback in first_callbacks:
+            callback()
+    finally:
+        stop()
+    ids = sorted(Notification.objects.values_list("pk", flat=True))
+    assert enqueued == [
+        ("send_event_mail", [event.pk]),
+        ("send_event_mail", [event.pk]),  # after=ids[3]
+        ("send_event_mail", [event.pk]),  # after=ids[7]
+    ]
+    assert len(ids) == 10 and len(mail.outbox) == 10
+    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
+
+
 def test_a_stale_mail_claim_is_taken_over(first_come, django_capture_on_commit_callbacks):
     """A task claimed long ago and never started (a worker down, a lost enqueue): the
     next submission queues one again, which sends the waiting emails as well."""

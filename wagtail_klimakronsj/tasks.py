@@ -200,25 +200,39 @@ def send_notifications(notification_ids):
     return _deliver_each(notification_ids)
 
 
+#: Emails one ``send_event_mail`` task sends; when more are due, it first queues a task
+#: for the rest, so several workers send a burst's emails side by side.
+MAIL_TASK_CHUNK = 20
+
+
 @task
-def send_event_mail(event_id):
+def send_event_mail(event_id, after=None):
     """The task a submission queues: send every due email about the event's
     applications, each claimed on its own (see ``deliver``). Returns the outcome counts.
 
-    It first releases the event's claim (``seats.lock_event_for_submission``), which
-    waits for any submission holding the event's row: every submission committed
-    before that has its rows sent here, and any later one queues the next task."""
+    The first task (``after`` None) releases the event's claim
+    (``seats.lock_event_for_submission``) before it reads the outbox. Releasing waits for
+    any submission holding the event's row: every submission committed before it has
+    its rows sent by this task (or the ones it queues), and any later one queues a task
+    of its own. More than ``MAIL_TASK_CHUNK`` due: a task for those after the chunk
+    (``after``: the last id of this one) is queued before this one sends."""
     from .models import Application
     from .seats import release_mail_claim
 
-    release_mail_claim(event_id)
-    applications = Application.objects.filter(event_id=event_id).values("pk")
-    ids = list(
-        due()
-        .filter(application_id__in=applications)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)
+    if after is None:
+        release_mail_claim(event_id)
+    rows = due().filter(
+        application_id__in=Application.objects.filter(event_id=event_id).values("pk")
     )
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    ids = list(rows.order_by("pk").values_list("pk", flat=True)[: MAIL_TASK_CHUNK + 1])
+    if len(ids) > MAIL_TASK_CHUNK:
+        ids = ids[:MAIL_TASK_CHUNK]
+        try:
+            send_event_mail.enqueue(event_id, after=ids[-1])
+        except Exception:  # noqa: BLE001 - the rest stays queued for the next task or the cron
+            logger.exception("Could not queue the rest of event %s's emails", event_id)
     counts = {}
     for outcome in _deliver_each(ids):
         counts[outcome] = counts.get(outcome, 0) + 1
