@@ -487,6 +487,7 @@ class Application(models.Model):
         verbose_name=_("event"),
         on_delete=models.CASCADE,
         related_name="klimakronsj_applications",
+        db_index=False,  # the indexes in Meta start with the event
     )
     form_page = models.ForeignKey(
         PAGE_MODEL,

@@ -45,7 +45,8 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    dedupe_key = models.CharField(max_length=150, unique=True, null=True, blank=True)
+    #: Unique (``Meta.constraints``): the same decision never records two emails.
+    dedupe_key = models.CharField(max_length=150, null=True, blank=True)
     to = models.JSONField(_("to"), default=list)
     reply_to = models.JSONField(_("reply to"), default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
@@ -61,7 +62,6 @@ class Notification(models.Model):
         max_length=20,
         choices=NotificationStatus.choices,
         default=NotificationStatus.QUEUED,
-        db_index=True,
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -74,6 +74,13 @@ class Notification(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("email")
         verbose_name_plural = _("emails")
+        # Declared here rather than with unique=/db_index= on the fields: on PostgreSQL
+        # those also add a second, pattern-matching index per column, which nothing
+        # here uses and every recorded email would write.
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="klimakronsj_outbox_once")
+        ]
+        indexes = [models.Index(fields=["status"], name="klimakronsj_outbox_status")]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
