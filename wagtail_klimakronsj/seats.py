@@ -192,8 +192,8 @@ def _room_for(event, application, accepted_count, in_municipality=None):
 
 def _before_applying(event, email_key, municipality_id, *, count_seats):
     """After the lock, in one query: the id of this email's application for the event
-    (or None), the accepted count, and the accepted count in the municipality when the
-    event has a cap (None when not counted). Raises ``MunicipalityNotOffered`` when
+    (or None), the accepted count (up to the seat limit), and the accepted count in the
+    municipality (up to the cap) when the event has one (None when not counted). Raises ``MunicipalityNotOffered`` when
     ``municipality_id`` names no active municipality."""
     meta = Application._meta
     quote = connection.ops.quote_name
@@ -205,7 +205,9 @@ def _before_applying(event, email_key, municipality_id, *, count_seats):
     )
     # Plain SQL: the ORM spends more time building this statement than the database
     # spends answering it. Only quoted column names are interpolated; values are params.
-    accepted = f"SELECT COUNT(*) FROM {table} WHERE {event_col} = %s AND {status_col} = %s"  # noqa: S608
+    # The counts stop at the limit they are compared with (the seats, the cap), so
+    # their cost does not grow with the applications beyond it.
+    accepted = f"SELECT 1 FROM {table} WHERE {event_col} = %s AND {status_col} = %s"  # noqa: S608
     duplicate = f"SELECT {pk_col} FROM {table} WHERE {event_col} = %s AND {key_col} = %s LIMIT 1"  # noqa: S608
     columns = [f"({duplicate})"]
     params = [event.pk, email_key]
@@ -218,11 +220,13 @@ def _before_applying(event, email_key, municipality_id, *, count_seats):
         columns.append(f"({offered})")
         params.append(municipality_id)
     if count_seats:
-        columns.append(f"({accepted})")
-        params += [event.pk, ApplicationStatus.ACCEPTED.value]
+        columns.append(f"(SELECT COUNT(*) FROM ({accepted} LIMIT %s) seats)")  # noqa: S608
+        params += [event.pk, ApplicationStatus.ACCEPTED.value, event.seat_limit]
         if event.municipality_cap and municipality_id is not None:
-            columns.append(f"({accepted} AND {municipality_col} = %s)")
+            capped = f"{accepted} AND {municipality_col} = %s LIMIT %s"
+            columns.append(f"(SELECT COUNT(*) FROM ({capped}) cap)")  # noqa: S608
             params += [event.pk, ApplicationStatus.ACCEPTED.value, municipality_id]
+            params.append(event.municipality_cap)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns), params)
         row = list(cursor.fetchone()) + [None, None]
