@@ -592,7 +592,7 @@ def main():
     parser.add_argument("--applicants", type=int, default=500)
     parser.add_argument("--seats", type=int, default=50)
     parser.add_argument(
-        "--decision-delay", type=float, default=0.02,
+        "--decision-delay", type=float, default=0.1,
         help="seconds between counting seats and deciding, in both seat-rush runs",
     )  # fmt: skip
     parser.add_argument("--mail-applicants", type=int, default=12)
