@@ -238,6 +238,27 @@ def test_a_burst_is_sent_in_chunks_by_several_tasks(
     assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
 
 
+def test_a_repeated_submission_leaves_the_mail_task_unclaimed(
+    first_come, django_capture_on_commit_callbacks
+):
+    """The same email again stores nothing and queues no task: it must not hold the
+    claim either, or the next applicant's emails would wait for the claim to go stale."""
+    event, form_page = first_come
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(event, form_page, fields(0))
+    assert _claim(event) is None and len(mail.outbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        _, created, _ = workflow.submit(event, form_page, fields(0))
+    assert not created and _claim(event) is None
+    enqueued, stop = _watch_tasks()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.submit(event, form_page, fields(1))
+    finally:
+        stop()
+    assert enqueued == [("send_event_mail", [event.pk])] and len(mail.outbox) == 4
+
+
 def test_a_stale_mail_claim_is_taken_over(first_come, django_capture_on_commit_callbacks):
     """A task claimed long ago and never started (a worker down, a lost enqueue): the
     next submission queues one again, which sends the waiting emails as well."""

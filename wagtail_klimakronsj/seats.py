@@ -297,6 +297,8 @@ def apply(event, fields, *, held_for_review=False, hold_reason="", on_created=No
                 event, email_key, application.municipality_id, count_seats=count_seats
             )
             if existing is not None:
+                if queue_task:  # nothing new to send: leave the mail task unclaimed
+                    release_mail_claim(event.pk)
                 return Application.objects.get(pk=existing), False, []
             application.held_for_review = held_for_review
             application.hold_reason = hold_reason

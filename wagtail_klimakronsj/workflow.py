@@ -126,6 +126,8 @@ def record_fresh(rows, *, event_id=None, queue_task=True):
     already queued sends these rows too); without, one task for these rows."""
     rows = [row for row in rows if row is not None]
     if not rows:
+        if event_id is not None and queue_task:  # nothing to send: leave it unclaimed
+            seats.release_mail_claim(event_id)
         return []
     Notification.objects.bulk_create(rows)
     if any(row.pk is None for row in rows):  # a database that does not return ids
