@@ -81,8 +81,9 @@ _SUBMISSION_LOCK_SQL = {}
 
 
 def _submission_lock_sql(model):
-    """``(update, claimed)``: the statement of ``lock_event_for_submission`` for one event
-    page class, and the expression that tells whether it claimed the mail task."""
+    """``(update, claimed, read_back)`` for one event page class: the statement of
+    ``lock_event_for_submission``, the expression that tells whether it claimed the mail
+    task, and the query reading that back where ``UPDATE … RETURNING`` is missing."""
     sql = _SUBMISSION_LOCK_SQL.get(model)
     if sql is None:
         quote = connection.ops.quote_name
