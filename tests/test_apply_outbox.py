@@ -1,5 +1,6 @@
 """The outbox of a submission: rows written cheaply under the lock, text written when sent."""
 
+import contextlib
 import datetime
 
 import pytest
@@ -167,14 +168,19 @@ def test_a_retry_sends_the_text_rendered_the_first_time(first_come, monkeypatch)
     assert mail.outbox[-1].body == first_text
 
 
-def _watch_tasks():
+@contextlib.contextmanager
+def watching_tasks():
+    """The tasks enqueued inside the block, as ``(name, args)``."""
     enqueued = []
 
     def listener(sender, task_result, **kwargs):
         enqueued.append((task_result.task.name, task_result.args))
 
     task_enqueued.connect(listener)
-    return enqueued, lambda: task_enqueued.disconnect(listener)
+    try:
+        yield enqueued
+    finally:
+        task_enqueued.disconnect(listener)
 
 
 def _claim(event):
@@ -187,8 +193,7 @@ def test_one_mail_task_per_burst_of_submissions(first_come, django_capture_on_co
     """The first submission queues the event's mail task; the ones committed before it
     starts queue none, and it sends their emails too. Then the next one queues again."""
     event, form_page = first_come
-    enqueued, stop = _watch_tasks()
-    try:
+    with watching_tasks() as enqueued:
         with django_capture_on_commit_callbacks(execute=False) as first_callbacks:
             workflow.submit(event, form_page, fields(0))
         assert _claim(event) is not None
@@ -205,8 +210,6 @@ def test_one_mail_task_per_burst_of_submissions(first_come, django_capture_on_co
         with django_capture_on_commit_callbacks(execute=True):
             workflow.submit(event, form_page, fields(3))
         assert enqueued[1:] == [("send_event_mail", [event.pk])] and len(mail.outbox) == 8
-    finally:
-        stop()
 
 
 def test_a_burst_is_sent_in_chunks_by_several_tasks(
@@ -222,12 +225,9 @@ def test_a_burst_is_sent_in_chunks_by_several_tasks(
         for i in range(1, 5):
             workflow.submit(event, form_page, fields(i))
     assert len(mail.outbox) == 0
-    enqueued, stop = _watch_tasks()
-    try:
+    with watching_tasks() as enqueued:
         for callback in first_callbacks:
             callback()
-    finally:
-        stop()
     ids = sorted(Notification.objects.values_list("pk", flat=True))
     assert enqueued == [
         ("send_event_mail", [event.pk]),
@@ -250,12 +250,9 @@ def test_a_repeated_submission_leaves_the_mail_task_unclaimed(
     with django_capture_on_commit_callbacks(execute=True):
         _, created, _ = workflow.submit(event, form_page, fields(0))
     assert not created and _claim(event) is None
-    enqueued, stop = _watch_tasks()
-    try:
+    with watching_tasks() as enqueued:
         with django_capture_on_commit_callbacks(execute=True):
             workflow.submit(event, form_page, fields(1))
-    finally:
-        stop()
     assert enqueued == [("send_event_mail", [event.pk])] and len(mail.outbox) == 4
 
 
@@ -270,12 +267,9 @@ def test_a_stale_mail_claim_is_taken_over(first_come, django_capture_on_commit_c
         workflow.submit(event, form_page, fields(0))
     long_ago = timezone.now() - MAIL_CLAIM_STALE - datetime.timedelta(seconds=1)
     EventPage.objects.filter(pk=event.pk).update(mail_queued_at=long_ago)
-    enqueued, stop = _watch_tasks()
-    try:
+    with watching_tasks() as enqueued:
         with django_capture_on_commit_callbacks(execute=True):
             workflow.submit(event, form_page, fields(1))
-    finally:
-        stop()
     assert enqueued == [("send_event_mail", [event.pk])]
     assert len(mail.outbox) == 4 and _claim(event) is None
 

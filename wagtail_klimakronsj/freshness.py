@@ -171,15 +171,10 @@ def form_page_deleted(sender, instance, **kwargs):
 
 
 def form_page_models():
-    from django.apps import apps
-
     from .models import ApplicationFormPageMixin
+    from .models.events import concrete_models
 
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, ApplicationFormPageMixin) and not model._meta.abstract
-    ]
+    return concrete_models(ApplicationFormPageMixin)
 
 
 def renew_event_versions(event_ids=None):

@@ -84,7 +84,7 @@ def _submission_lock_sql(model):
     """``(update, claimed, read_back)`` for one event page class: the statement of
     ``lock_event_for_submission``, the expression that tells whether it claimed the mail
     task, and the query reading that back where ``UPDATE … RETURNING`` is missing."""
-    sql = _SUBMISSION_LOCK_SQL.get(model)
+    sql = _SUBMISSION_LOCK_SQL.get((model, connection.vendor))
     if sql is None:
         quote = connection.ops.quote_name
         meta = model._meta
@@ -101,8 +101,16 @@ def _submission_lock_sql(model):
         read_back = (
             f"SELECT {claimed} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
         )
-        sql = _SUBMISSION_LOCK_SQL[model] = (update, claimed, read_back)
+        sql = _SUBMISSION_LOCK_SQL[(model, connection.vendor)] = (update, claimed, read_back)
     return sql
+
+
+def _update_returns(connection):
+    """Whether ``UPDATE … RETURNING`` works: PostgreSQL, and SQLite from 3.35 (the same
+    release as ``INSERT … RETURNING``). MySQL and MariaDB have no such UPDATE."""
+    if connection.vendor == "postgresql":
+        return True
+    return connection.vendor == "sqlite" and connection.features.can_return_columns_from_insert
 
 
 def lock_event_for_submission(event_id, model=None):
@@ -124,7 +132,7 @@ def lock_event_for_submission(event_id, model=None):
     adapt = connection.ops.adapt_datetimefield_value
     params = [adapt(now), adapt(now - MAIL_CLAIM_STALE), adapt(now), event_id]
     with connection.cursor() as cursor:
-        if connection.features.can_return_columns_from_insert:
+        if _update_returns(connection):
             cursor.execute(f"{update} RETURNING {claimed}", [*params, adapt(now)])
         else:  # no UPDATE … RETURNING: read the claim back under the lock
             cursor.execute(update, params)

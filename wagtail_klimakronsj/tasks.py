@@ -197,8 +197,7 @@ def _deliver_each(notification_ids):
 def send_notifications(notification_ids):
     """The task: send several recorded emails, each claimed on its own (see ``deliver``).
     One failing row never stops the others. (Submissions now queue ``send_event_mail``;
-    this stays for ``workflow.record_fresh`` without an event and for the tasks
-    queued before an upgrade.)"""
+    this stays for the tasks queued before an upgrade.)"""
     return _deliver_each(notification_ids)
 
 

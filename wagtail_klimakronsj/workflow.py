@@ -89,19 +89,6 @@ def enqueue(notification_id):
         logger.exception("Could not enqueue email %s; it stays queued", notification_id)
 
 
-def enqueue_many(notification_ids):
-    """Hand several notifications to the tasks backend as one task (one queue row)."""
-    from .tasks import send_notifications
-
-    notification_ids = list(notification_ids)
-    if len(notification_ids) == 1:
-        return enqueue(notification_ids[0])
-    try:
-        send_notifications.enqueue(notification_ids)
-    except Exception:  # noqa: BLE001 - never let the queue break a saved application
-        logger.exception("Could not enqueue emails %s; they stay queued", notification_ids)
-
-
 def enqueue_event_mail(event_id):
     """Queue the task that sends the event's due emails (``tasks.send_event_mail``). If
     that fails, the claim is released, so the next submission queues it again (and
@@ -118,15 +105,15 @@ def enqueue_event_mail(event_id):
             logger.exception("Could not release the mail claim of event %s", event_id)
 
 
-def record_fresh(rows, *, event_id=None, queue_task=True):
-    """Store new outbox rows whose dedupe keys name rows created in this transaction
-    (so they cannot exist yet): one INSERT. After commit, at most one task: with
-    ``event_id``, the event's mail task when this transaction claimed it
-    (``queue_task``, see ``seats.lock_event_for_submission``), else none (the task
-    already queued sends these rows too); without, one task for these rows."""
+def record_fresh(rows, *, event_id, queue_task):
+    """Store a submission's outbox rows, whose dedupe keys name rows created in this
+    transaction (so they cannot exist yet): one INSERT. After commit, the event's mail
+    task when this transaction claimed it (``queue_task``, see
+    ``seats.lock_event_for_submission``), else none: the task already queued sends these
+    rows too."""
     rows = [row for row in rows if row is not None]
     if not rows:
-        if event_id is not None and queue_task:  # nothing to send: leave it unclaimed
+        if queue_task:  # nothing to send: leave the mail task unclaimed
             seats.release_mail_claim(event_id)
         return []
     Notification.objects.bulk_create(rows)
@@ -135,10 +122,7 @@ def record_fresh(rows, *, event_id=None, queue_task=True):
         ids = dict(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", "pk"))
         for row in rows:
             row.pk = ids[row.dedupe_key]
-    if event_id is None:
-        ids = [row.pk for row in rows]
-        transaction.on_commit(lambda: enqueue_many(ids))
-    elif queue_task:
+    if queue_task:
         transaction.on_commit(lambda: enqueue_event_mail(event_id))
     return rows
 

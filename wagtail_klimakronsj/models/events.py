@@ -72,15 +72,16 @@ class EventTabs:
         )
 
 
-def event_page_models():
-    """Every concrete event page model of the project (usually one)."""
+def concrete_models(base):
+    """Every concrete model of the project built on ``base`` (a mixin or abstract page)."""
     from django.apps import apps
 
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, EventPageMixin) and not model._meta.abstract
-    ]
+    return [m for m in apps.get_models() if issubclass(m, base) and not m._meta.abstract]
+
+
+def event_page_models():
+    """Every concrete event page model of the project (usually one)."""
+    return concrete_models(EventPageMixin)
 
 
 class EventPageMixin(RoutablePageMixin, models.Model):
