@@ -1,7 +1,9 @@
-"""The outbox of a submission: rows written cheaply under the lock, text written when sent."""
+"""The emails of a submission: noted on the application under the lock, written to the
+outbox by the event's mail task, their text written when sent."""
 
 import contextlib
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -64,10 +66,16 @@ def test_rows_hold_what_to_say_and_the_text_is_written_when_sent(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         application, created, _ = workflow.submit(event, form_page, fields())
     assert created and application.status == ApplicationStatus.ACCEPTED
+    # Noted in the submission's own INSERT: what the emails depend on, no outbox row yet.
+    stored = Application.objects.get(pk=application.pk)
+    assert stored.pending_mail == {"status": ApplicationStatus.ACCEPTED}
+    assert not Notification.objects.exists()
+    # The mail task's first step writes the outbox rows: recipients and state, no text.
+    assert workflow.write_submission_mail(event.pk) == 1
+    assert Application.objects.get(pk=application.pk).pending_mail is None
     rows = {row.kind: row for row in Notification.objects.all()}
     assert set(rows) == {NotificationKind.RECEIPT, NotificationKind.ORGANISER_NOTICE}
     receipt, notice = rows[NotificationKind.RECEIPT], rows[NotificationKind.ORGANISER_NOTICE]
-    # Recorded in the transaction: recipients and state, no text yet.
     assert receipt.to == ["p0@example.org"] and receipt.reply_to == ["arrangor@example.org"]
     assert notice.to == ["arrangor@example.org"] and notice.reply_to == ["p0@example.org"]
     assert receipt.render_context == {"status": ApplicationStatus.ACCEPTED}
@@ -97,7 +105,8 @@ def test_nothing_is_rendered_while_the_event_is_locked(
     monkeypatch.setattr(notifications, "build_event_calendar", no_rendering, raising=False)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         workflow.submit(event, form_page, fields())
-    assert Notification.objects.count() == 2
+    assert Application.objects.get().pending_mail is not None
+    assert Notification.objects.count() == 0
     monkeypatch.undo()
     for callback in callbacks:
         callback()
@@ -140,11 +149,52 @@ def test_an_application_erased_before_sending_sends_nothing(
     retention.erase_applications(Application.objects.filter(pk=application.pk))
     for callback in callbacks:
         callback()
+    assert mail.outbox == [] and not Notification.objects.exists()
+    assert Application.objects.get(pk=application.pk).pending_mail is None
+
+
+def test_an_application_erased_after_its_rows_were_written_sends_nothing(first_come):
+    event, form_page = first_come
+    application, _, _ = workflow.submit(event, form_page, fields())
+    workflow.write_submission_mail(event.pk)
+    retention.erase_applications(Application.objects.filter(pk=application.pk))
+    assert tasks.send_due() == {"sent": 0, "retry": 0, "failed": 2, "skipped": 0}
     assert mail.outbox == []
     for row in Notification.objects.all():
         assert row.status == NotificationStatus.FAILED
         assert row.subject == row.body_text == "" and row.to == []
         assert "erased" in row.last_error or "gone" in row.last_error
+
+
+def test_each_submission_email_is_written_once(first_come):
+    """Two writers (the event's task, the cron command) never write a row twice: the
+    flag is cleared in the same transaction, and the dedupe keys refuse a second row."""
+    event, form_page = first_come
+    first, _, _ = workflow.submit(event, form_page, fields(0))
+    workflow.submit(event, form_page, fields(1))
+    assert workflow.write_submission_mail(event.pk) == 2
+    assert workflow.write_submission_mail(event.pk) == 0
+    assert workflow.write_submission_mail() == 0
+    assert Notification.objects.count() == 4
+    # A writer that read the flag before another cleared it: the keys refuse the copy.
+    Application.objects.filter(pk=first.pk).update(pending_mail={"status": "accepted"})
+    assert workflow.write_submission_mail() == 1
+    assert Notification.objects.count() == 4
+    assert not Application.objects.filter(pending_mail__isnull=False).exists()
+
+
+def test_the_cron_command_sends_what_a_lost_task_left(first_come, monkeypatch):
+    """No task ran (the worker was down, the queue lost it): ``klimakronsj_send_mail``
+    writes the pending emails to the outbox and sends them."""
+    from django.core.management import call_command
+
+    event, form_page = first_come
+    workflow.submit(event, form_page, fields(0))  # its on-commit task never runs here
+    assert mail.outbox == [] and not Notification.objects.exists()
+    call_command("klimakronsj_send_mail", stdout=io.StringIO())
+    assert len(mail.outbox) == 2
+    assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.SENT}
+    assert Application.objects.get().pending_mail is None
 
 
 def test_a_retry_sends_the_text_rendered_the_first_time(first_come, monkeypatch):
@@ -153,6 +203,7 @@ def test_a_retry_sends_the_text_rendered_the_first_time(first_come, monkeypatch)
     event, form_page = first_come
     with mail_backend("tests.apply_helpers.FailingBackend"):
         application, _, _ = workflow.submit(event, form_page, fields())
+        workflow.write_submission_mail(event.pk)
         row = Notification.objects.get(kind=NotificationKind.RECEIPT)
         assert tasks.deliver(row.pk) == "retry"
     row.refresh_from_db()
@@ -286,7 +337,8 @@ def test_a_failed_enqueue_releases_the_claim(
     with django_capture_on_commit_callbacks(execute=True):
         application, created, _ = workflow.submit(event, form_page, fields(0))
     assert created and Application.objects.filter(pk=application.pk).exists()
-    assert Notification.objects.filter(status=NotificationStatus.QUEUED).count() == 2
+    # Its emails stay noted on the application, for the next task (or the cron command).
+    assert Application.objects.get(pk=application.pk).pending_mail is not None
     assert _claim(event) is None  # the next submission queues the task again
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
@@ -296,11 +348,12 @@ def test_a_failed_enqueue_releases_the_claim(
 
 def test_the_submission_writes_in_few_statements(first_come, django_assert_num_queries):
     """The event row's lock (an UPDATE that also stamps the cached page and claims the
-    mail task), duplicate check and seat count in one query, then the application, its audit entry and both
-    outbox rows: one INSERT each. The savepoint pair is the test's own transaction."""
+    mail task), duplicate check and seat count in one query, then the application (its
+    emails noted on it) and its audit entry: one INSERT each. The savepoint pair is the
+    test's own transaction."""
     event, form_page = first_come
     workflow.submit(event, form_page, fields(0))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         application, created, _ = workflow.submit(event, form_page, fields(1))
     assert created and application.status == ApplicationStatus.WAITLISTED
     # The same email again: the check finds it, nothing else is written.
@@ -410,6 +463,7 @@ def test_sent_never_replaces_a_tracked_outcome_of_the_same_email(first_come, out
     """Even with the provider's clock behind ours."""
     event, form_page = first_come
     application, _, _ = workflow.submit(event, form_page, fields())
+    workflow.write_submission_mail(event.pk)
     row = Notification.objects.get(kind=NotificationKind.RECEIPT)
     Application.objects.filter(pk=application.pk).update(
         email_status=f"receipt:{outcome}",

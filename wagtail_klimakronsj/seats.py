@@ -285,16 +285,20 @@ def _set_status(application, new_status, reason, user=None, now=None, stamped=Fa
     return StatusChange(application, old, new_status, reason)
 
 
-def apply(event, fields, *, held_for_review=False, hold_reason="", on_created=None):
+def apply(
+    event, fields, *, held_for_review=False, hold_reason="", before_insert=None, on_created=None
+):
     """Store one application and decide its first status.
 
     Returns ``(application, created, changes)``. When the same email (trimmed,
     case-insensitive) already applied for this event, returns the existing
     application with ``created=False`` and stores nothing. Raises ``NoSeatsLeft``
     when a first-come event is full and keeps no waiting list.
-    ``on_created(application, queue_task)`` runs in the same transaction after the insert
-    (the workflow records the emails there); ``queue_task`` says whether this transaction
-    must queue the task that sends the event's emails (``lock_event_for_submission``).
+    ``before_insert(application)`` runs in the transaction once the first status is
+    decided, before the insert (the workflow notes there what the emails must say).
+    ``on_created(application, queue_task)`` runs in the same transaction after the insert;
+    ``queue_task`` says whether this transaction must queue the task that sends the
+    event's emails (``lock_event_for_submission``).
     """
     email_key = Application.normalise_email(fields.get("email"))
     try:
@@ -322,6 +326,8 @@ def apply(event, fields, *, held_for_review=False, hold_reason="", on_created=No
             application.status = status
             if status != ApplicationStatus.PENDING:
                 application.decided_at = timezone.now()
+            if before_insert is not None:
+                before_insert(application)
             # No savepoint: a duplicate here rolls back this whole block (see below).
             _save(application, stamped)
             _log(

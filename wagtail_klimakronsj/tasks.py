@@ -8,7 +8,8 @@ text). A failing provider puts the row back to ``queued`` with ``next_attempt_at
 (exponential backoff) until ``MAIL_MAX_ATTEMPTS``, then ``failed``. Mail goes only
 through ``django.core.mail``. A submission queues the event's mail task
 (``send_event_mail``) unless one is queued and not started yet, which then sends its
-rows as well; each row is still claimed on its own.
+emails as well; the task first writes the pending submissions' emails to the outbox
+(``workflow.write_submission_mail``), and each row is still claimed on its own.
 """
 
 import datetime
@@ -212,16 +213,19 @@ def send_event_mail(event_id, after=None):
     applications, each claimed on its own (see ``deliver``). Returns the outcome counts.
 
     The first task (``after`` None) releases the event's claim
-    (``seats.lock_event_for_submission``) before it reads the outbox. Releasing waits for
-    any submission holding the event's row: every submission committed before it has
-    its rows sent by this task (or the ones it queues), and any later one queues a task
-    of its own. More than ``MAIL_TASK_CHUNK`` due: a task for those after the chunk
-    (``after``: the last id of this one) is queued before this one sends."""
+    (``seats.lock_event_for_submission``), then writes the pending submissions' emails
+    to the outbox (``workflow.write_submission_mail``), then reads the outbox. Releasing
+    waits for any submission holding the event's row: every submission committed before
+    it has its emails sent by this task (or the ones it queues), and any later one
+    queues a task of its own. More than ``MAIL_TASK_CHUNK`` due: a task for those after
+    the chunk (``after``: the last id of this one) is queued before this one sends."""
     from .models import Application
     from .seats import release_mail_claim
+    from .workflow import write_submission_mail
 
     if after is None:
         release_mail_claim(event_id)
+        write_submission_mail(event_id)
     rows = due().filter(
         application_id__in=Application.objects.filter(event_id=event_id).values("pk")
     )
@@ -241,7 +245,11 @@ def send_event_mail(event_id, after=None):
 
 
 def send_due(limit=None, now=None):
-    """Send every due queued row now; returns a dict of outcome counts."""
+    """Write every pending submission's emails to the outbox (a mail task may have been
+    lost), then send every due queued row now; returns a dict of outcome counts."""
+    from .workflow import write_submission_mail
+
+    write_submission_mail()
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     ids = list(due(now).order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
     for pk in ids:

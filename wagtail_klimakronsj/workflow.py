@@ -2,13 +2,18 @@
 
 ``submit``, ``decide`` and ``withdraw`` each run in one transaction: the seat policy
 (``seats``) changes the applications with the event row locked, the emails the change
-causes are recorded as ``Notification`` rows in the same transaction, and only after
-commit are the sends enqueued and the signals sent. A rollback leaves no email behind;
-a failing mail provider leaves the application untouched (the row is retried).
+causes are recorded in the same transaction, and only after commit are the sends
+enqueued and the signals sent. A rollback leaves no email behind; a failing mail
+provider leaves the application untouched (the row is retried).
+
+A decision or a withdrawal records ``Notification`` rows (the outbox) at once. A
+submission notes its two emails on the application's own row (``pending_mail``), and
+the event's mail task writes them to the outbox (``write_submission_mail``), one
+INSERT for a whole burst: the submission writes nothing more while the event's row is
+locked.
 
 The rows record what to say (kind, application, status at the time), not the text:
-the worker renders each message just before sending it (``notifications.render_notification``),
-so nothing is rendered while the event's row is locked.
+the worker renders each message just before sending it (``notifications.render_notification``).
 """
 
 import logging
@@ -23,9 +28,10 @@ from .models import Application, Notification, NotificationKind
 logger = logging.getLogger(__name__)
 
 
-def outbox_row(kind, application, event, *, dedupe_key=None, request=None):
+def outbox_row(kind, application, event, *, dedupe_key=None, request=None, context=None):
     """An unsaved outbox row for the email ``kind`` about ``application``, its text to be
-    written when it is sent; None when the email has no recipient."""
+    written when it is sent; None when the email has no recipient. ``context``: what the
+    text depends on, noted earlier (else taken now, see ``notifications.render_context``)."""
     to, reply_to = notifications.recipients(kind, application, event)
     if not to:
         return None
@@ -37,7 +43,9 @@ def outbox_row(kind, application, event, *, dedupe_key=None, request=None):
         reply_to=list(reply_to),
         subject="",
         body_text="",
-        render_context=notifications.render_context(application, request),
+        render_context=(
+            context if context is not None else notifications.render_context(application, request)
+        ),
     )
 
 
@@ -105,26 +113,50 @@ def enqueue_event_mail(event_id):
             logger.exception("Could not release the mail claim of event %s", event_id)
 
 
-def record_fresh(rows, *, event_id, queue_task):
-    """Store a submission's outbox rows, whose dedupe keys name rows created in this
-    transaction (so they cannot exist yet): one INSERT. After commit, the event's mail
-    task when this transaction claimed it (``queue_task``, see
-    ``seats.lock_event_for_submission``), else none: the task already queued sends these
-    rows too."""
-    rows = [row for row in rows if row is not None]
-    if not rows:
-        if queue_task:  # nothing to send: leave the mail task unclaimed
-            seats.release_mail_claim(event_id)
-        return []
-    Notification.objects.bulk_create(rows)
-    if any(row.pk is None for row in rows):  # a database that does not return ids
-        keys = [row.dedupe_key for row in rows]
-        ids = dict(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", "pk"))
-        for row in rows:
-            row.pk = ids[row.dedupe_key]
-    if queue_task:
-        transaction.on_commit(lambda: enqueue_event_mail(event_id))
-    return rows
+#: The emails of a submission, written to the outbox by ``write_submission_mail``.
+SUBMISSION_EMAILS = (NotificationKind.RECEIPT, NotificationKind.ORGANISER_NOTICE)
+
+
+def write_submission_mail(event_id=None):
+    """Write the outbox rows of the submissions whose emails are still pending
+    (``Application.pending_mail``, set in the submission's own INSERT): the receipt and
+    the organiser's notice of each, in one INSERT, and clear the flags, in one
+    transaction. ``event_id``: only that event's submissions (the event's mail task);
+    None: every event's (``tasks.send_due``, the cron command). Returns the number of
+    applications done.
+
+    Each application is locked while its rows are written; a second writer waits, then
+    skips it (its flag is clear), and the unique dedupe keys would refuse a second row
+    anyway: each email is recorded once. An application erased meanwhile gets none."""
+    with transaction.atomic():
+        pending = Application.objects.filter(pending_mail__isnull=False)
+        if event_id is not None:
+            pending = pending.filter(event_id=event_id)
+        applications = list(pending.select_for_update().order_by("pk"))
+        if not applications:
+            return 0
+        event_ids = {application.event_id for application in applications}
+        events = {
+            page.pk: page for page in get_page_model().objects.filter(pk__in=event_ids).specific()
+        }
+        rows = []
+        for application in applications:
+            event = events.get(application.event_id)
+            if event is None or application.erased_at:
+                continue
+            for kind in SUBMISSION_EMAILS:
+                row = outbox_row(
+                    kind,
+                    application,
+                    event,
+                    dedupe_key=f"{kind}:{application.pk}",
+                    context=application.pending_mail,
+                )
+                if row is not None:
+                    rows.append(row)
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        Application.objects.filter(pk__in=[a.pk for a in applications]).update(pending_mail=None)
+    return len(applications)
 
 
 def _stamp(application):
@@ -162,34 +194,31 @@ def _send_status_signals(changes, user=None):
 
 
 def submit(event, form_page, fields, request=None, *, held_for_review=False, hold_reason=""):
-    """Store an application and record the receipt and the organiser's notice.
+    """Store an application; its receipt and the organiser's notice follow through the
+    event's mail task.
 
     ``fields`` are ``Application`` field values (``ApplicationForm.application_fields()``).
     Returns ``(application, created, changes)``; ``created`` is False when the email
     had already applied (nothing is stored then). Raises ``seats.NoSeatsLeft``.
+
+    The application's own INSERT notes its emails as pending (``pending_mail``: the
+    status decided now, the site address used), so they are committed with it or not at
+    all; the event's mail task writes them to the outbox and sends them
+    (``write_submission_mail``). Nothing more is written while the event's row is locked.
     """
     fields = dict(fields)
     fields.setdefault("form_page_id", getattr(form_page, "pk", None))
     fields.setdefault("language", translation.get_language() or "")
     fields.setdefault("consent_given_at", timezone.now())
 
-    def record_submission(application, queue_task):
-        # Inside seats.apply's transaction, after the insert: two rows, one INSERT, and
-        # after commit the event's mail task if no task of the event is waiting.
-        record_fresh(
-            [
-                outbox_row(
-                    kind,
-                    application,
-                    event,
-                    dedupe_key=f"{kind}:{application.pk}",
-                    request=request,
-                )
-                for kind in (NotificationKind.RECEIPT, NotificationKind.ORGANISER_NOTICE)
-            ],
-            event_id=event.pk,
-            queue_task=queue_task,
-        )
+    def note_emails(application):
+        application.pending_mail = notifications.render_context(application, request)
+
+    def after_insert(application, queue_task):
+        # After commit: the event's mail task, unless one is queued and not started
+        # yet (it sends this application's emails too), then the signal.
+        if queue_task:
+            transaction.on_commit(lambda: enqueue_event_mail(event.pk))
         transaction.on_commit(
             lambda: signals.application_submitted.send(
                 sender=Application, application=application, request=request
@@ -201,7 +230,8 @@ def submit(event, form_page, fields, request=None, *, held_for_review=False, hol
         fields,
         held_for_review=held_for_review,
         hold_reason=hold_reason,
-        on_created=record_submission,
+        before_insert=note_emails,
+        on_created=after_insert,
     )
 
 
