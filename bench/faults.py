@@ -174,9 +174,19 @@ def is_receipt(location):
 
 
 def outbox_problems(event):
-    """Applications of the event without their outbox rows (a half-written application)."""
+    """Applications of the event without their outbox rows (a half-written application),
+    after the mail task's first step has written the pending ones
+    (``workflow.write_submission_mail``, as the worker does)."""
+    from wagtail_klimakronsj.workflow import write_submission_mail
+
+    write_submission_mail(event.pk)
     apps = Application.objects.filter(event_id=event.pk).annotate(n=Count("notifications"))
     return apps.filter(n=0).count()
+
+
+def emails_written(apps, timeout=60):
+    """Wait until the worker has written every application's emails to the outbox."""
+    return wait_for(lambda: not apps.filter(pending_mail__isnull=False).exists(), timeout)
 
 
 # -- seat rush -----------------------------------------------------------------------
@@ -380,6 +390,7 @@ def mail_outage(args):
             f"provider down (500): all {args.mail_applicants} applications kept and "
             f"redirected to their receipt (answers {dict(counts)})",
         )
+        checks.expect(emails_written(apps), "the worker wrote every application's emails")
         total = notes.count()
         tried = wait_for(
             lambda: notes.filter(attempts__gte=1).exclude(status="sending").count() == total, 60
@@ -408,6 +419,7 @@ def mail_outage(args):
             concurrency=4, max_seconds=60,
         )  # fmt: skip
         fast_forward(ids)
+        emails_written(apps)
         total = notes.count()
         sent = wait_for(lambda: notes.filter(status=NotificationStatus.SENT).count() == total, 120)
         attempts = collections.Counter(notes.values_list("attempts", flat=True))
