@@ -84,12 +84,22 @@ def gunicorn_cpu(master_pid, procs):
 
 
 def postgres_cpu(postmaster_pid, db_name, procs):
-    """CPU ticks per process of the PostgreSQL backends serving the bench database."""
-    return {
-        pid: own
-        for pid, (ppid, own, _reaped) in procs.items()
-        if ppid == postmaster_pid and f" {db_name} " in _cmdline(pid)
-    }
+    """CPU ticks per process of the PostgreSQL processes answering the requests: the
+    client backends of the bench database and any parallel query workers. Returns
+    ``(serving, autovacuum)``: autovacuum workers of the bench database are kept apart.
+    They clean up after the writes of earlier rounds whenever the launcher wakes (once a
+    minute), so counted per target they would land on whichever target runs then."""
+    serving, autovacuum = {}, {}
+    for pid, (ppid, own, _reaped) in procs.items():
+        if ppid != postmaster_pid:
+            continue
+        cmdline = _cmdline(pid)
+        if "autovacuum worker" in cmdline:
+            if f" {db_name} " in cmdline:
+                autovacuum[pid] = own
+        elif f" {db_name} " in cmdline or "parallel worker" in cmdline:
+            serving[pid] = own
+    return serving, autovacuum
 
 
 def cpu_delta(before, after):
@@ -106,11 +116,10 @@ class CpuMeter:
             self.postmaster_pid = int(f.readline())
 
     def read(self):
+        """``(app, db, autovacuum)`` CPU ticks per process."""
         procs = _all_processes()
-        return (
-            gunicorn_cpu(self.gunicorn_pid, procs),
-            postgres_cpu(self.postmaster_pid, self.db_name, procs),
-        )
+        serving, autovacuum = postgres_cpu(self.postmaster_pid, self.db_name, procs)
+        return gunicorn_cpu(self.gunicorn_pid, procs), serving, autovacuum
 
 
 # -- targets -------------------------------------------------------------------------
@@ -307,11 +316,11 @@ def read_query_log(path):
 def measure_round(target, port, meter, query_log, concurrency, max_seconds):
     requests = target.build(target.n)
     open(query_log, "w").close()
-    app0, db0 = meter.read()
+    app0, db0, vacuum0 = meter.read()
     results, wall = loadgen.run(
         HOST, port, requests, concurrency=concurrency, max_seconds=max_seconds, timeout=120
     )
-    app1, db1 = meter.read()
+    app1, db1, vacuum1 = meter.read()
     time.sleep(0.3)  # let the last worker write its query count after close()
     counts = read_query_log(query_log)
     n = len(results)
@@ -335,6 +344,7 @@ def measure_round(target, port, meter, query_log, concurrency, max_seconds):
         "p99": p99,
         "app_ms": cpu_delta(app0, app1) * 1000 / n if n else float("nan"),
         "db_ms": cpu_delta(db0, db1) * 1000 / n if n else float("nan"),
+        "autovacuum_ms": cpu_delta(vacuum0, vacuum1) * 1000,  # during the round, in all
         "queries": statistics.median(counts) if counts else None,
         "queries_max": max(counts) if counts else None,
     }
@@ -597,7 +607,12 @@ def main():
                 f"round {round_no + 1} {target.key:13} {result['ok']:4}/{result['requests']:<4} ok "
                 f"{result['rps']:7.1f} req/s p50 {result['p50']:7.1f} ms "
                 f"app {result['app_ms']:6.2f} ms db {result['db_ms']:6.2f} ms "
-                f"q {result['queries']} {result['errors'] or ''}",
+                f"q {result['queries']} {result['errors'] or ''}"
+                + (
+                    f" (autovacuum {result['autovacuum_ms']:.0f} ms)"
+                    if result["autovacuum_ms"]
+                    else ""
+                ),
                 flush=True,
             )
             if result["sample_error"]:
@@ -631,7 +646,7 @@ def main():
         "quick": args.quick,
         "seconds": round(time.monotonic() - started, 1),
     }
-    checks = post_checks(seed)
+    checks = [autovacuum_note(per_round)] + post_checks(seed)
     markdown, verdicts = report(summary, order, info, config, missing, per_round)
     notes = seed.get("notes", []) + checks
     if seed.get("missing") or missing:
@@ -664,6 +679,25 @@ def main():
     print(f"\nmachine: nproc {info['nproc']}\n{info['free']}")
     print(f"written to {out}/results.md and results.json")
     return 1 if "FAIL" in verdicts.values() else 0
+
+
+def autovacuum_note(per_round):
+    """How much CPU PostgreSQL's autovacuum workers used during the measured rounds (it
+    is left out of every target's database CPU: see ``postgres_cpu``)."""
+    during = [
+        (r.get("autovacuum_ms") or 0, key, i + 1)
+        for key, rounds in per_round.items()
+        for i, r in enumerate(rounds)
+    ]
+    total = sum(ms for ms, _key, _round in during)
+    if not total:
+        return "Autovacuum workers of the bench database used no CPU during the measured rounds."
+    ms, key, round_no = max(during)
+    return (
+        f"Autovacuum workers of the bench database used {total:.0f} ms of CPU during the "
+        f"measured rounds, counted in no target (the most, {ms:.0f} ms, while {key} ran "
+        f"in round {round_no})."
+    )
 
 
 def post_checks(seed):
