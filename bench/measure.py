@@ -313,8 +313,9 @@ def read_query_log(path):
     return counts
 
 
-def measure_round(target, port, meter, query_log, concurrency, max_seconds):
-    requests = target.build(target.n)
+def measure_round(target, port, meter, query_log, concurrency, max_seconds, n=None):
+    """One target's requests (``n``, else its own number) measured: CPU, latency, queries."""
+    requests = target.build(n or target.n)
     open(query_log, "w").close()
     app0, db0, vacuum0 = meter.read()
     results, wall = loadgen.run(
@@ -347,6 +348,62 @@ def measure_round(target, port, meter, query_log, concurrency, max_seconds):
         "autovacuum_ms": cpu_delta(vacuum0, vacuum1) * 1000,  # during the round, in all
         "queries": statistics.median(counts) if counts else None,
         "queries_max": max(counts) if counts else None,
+        "wall_s": wall,
+        "_latencies": [r.seconds for r in ok],
+        "_counts": counts,
+    }
+
+
+#: A checked target and its reference are measured in this many blocks each per round,
+#: alternating A B B A A B …, so both see the machine at the same speed.
+PAIR_BLOCKS = 6
+
+
+def measure_pair(pair, port, meter, query_log, concurrency, max_seconds, blocks=PAIR_BLOCKS):
+    """``measure_round`` for two targets, each target's requests split into ``blocks``
+    blocks that alternate with the other's (A B B A A B …): the CPU speed of this VM
+    drifts within seconds, and a target measured for three seconds after its reference
+    inherits that drift. Returns one merged result per target."""
+    parts = {target.key: [] for target in pair}
+    for block in range(blocks):
+        order = pair if block % 4 in (0, 3) else pair[::-1]
+        for target in order:
+            size = max(target.n // blocks, 1)
+            parts[target.key].append(
+                measure_round(target, port, meter, query_log, concurrency, max_seconds, n=size)
+            )
+    return {key: merge_results(results) for key, results in parts.items()}
+
+
+def merge_results(results):
+    """One result from the blocks of one target: CPU and requests summed, latencies and
+    query counts pooled."""
+    n = sum(r["requests"] for r in results)
+    ok = sum(r["ok"] for r in results)
+    wall = sum(r["wall_s"] for r in results)
+    errors = {}
+    for r in results:
+        for status, count in r["errors"].items():
+            errors[status] = errors.get(status, 0) + count
+    latencies = [x for r in results for x in r["_latencies"]]
+    counts = [x for r in results for x in r["_counts"]]
+    p50, p95, p99 = loadgen.percentiles(latencies)
+    return {
+        "requests": n,
+        "ok": ok,
+        "errors": errors,
+        "sample_error": next((r["sample_error"] for r in results if r["sample_error"]), ""),
+        "rps": ok / wall if wall else 0.0,
+        "p50": p50,
+        "p95": p95,
+        "p99": p99,
+        "app_ms": sum(r["app_ms"] * r["requests"] for r in results) / n if n else float("nan"),
+        "db_ms": sum(r["db_ms"] * r["requests"] for r in results) / n if n else float("nan"),
+        "autovacuum_ms": sum(r["autovacuum_ms"] for r in results),
+        "queries": statistics.median(counts) if counts else None,
+        "queries_max": max(counts) if counts else None,
+        "wall_s": wall,
+        "blocks": len(results),
     }
 
 
@@ -366,8 +423,8 @@ TARGETS_CHECKED = [
 
 
 def round_order(targets, round_no):
-    """The targets of one round: each checked target next to its reference, the pair's
-    order alternating by round (A B, then B A), the others where they were."""
+    """The targets of one round, as groups: each checked target with its reference (the
+    pair's order alternating by round: A B, then B A), the others alone."""
     partner = {}
     for key, ref, _limit, _text in TARGETS_CHECKED:
         partner[ref], partner[key] = key, ref
@@ -380,7 +437,7 @@ def round_order(targets, round_no):
         pair = [target] if other is None else [target, other]
         if round_no % 2:
             pair.reverse()
-        order += pair
+        order.append(pair)
         placed.update(t.key for t in pair)
     return order
 
@@ -598,10 +655,21 @@ def main():
     per_round = {t.key: [] for t in active}
     started = time.monotonic()
     for round_no in range(args.rounds):
-        for target in round_order(active, round_no):
-            result = measure_round(
-                target, args.port, meter, query_log, args.concurrency, args.max_seconds
-            )
+        measured = []
+        for group in round_order(active, round_no):
+            if len(group) == 2:
+                merged = measure_pair(
+                    group, args.port, meter, query_log, args.concurrency, args.max_seconds
+                )
+                measured += [(target, merged[target.key]) for target in group]
+            else:
+                result = measure_round(
+                    group[0], args.port, meter, query_log, args.concurrency, args.max_seconds
+                )
+                for private in ("_latencies", "_counts"):
+                    result.pop(private)
+                measured.append((group[0], result))
+        for target, result in measured:
             per_round[target.key].append(result)
             print(
                 f"round {round_no + 1} {target.key:13} {result['ok']:4}/{result['requests']:<4} ok "
