@@ -9,11 +9,12 @@ stime from /proc, before/after the round), and queries per request (counted in t
 server by bench.benchsite.middleware). Rounds go A B C … A B C … and the report gives
 the median over rounds.
 
-Each checked target is measured right after (or before: the order alternates by round)
-its reference, so the two see the machine at the same speed. On a shared machine CPU
-time per request drifts between rounds (the bare view alone moved by 40% in one run);
-the verdict is therefore the median of the per-round ratios of each pair, with the
-ratio of the medians shown beside it.
+Each checked target is measured together with its reference: within a round their
+requests alternate in blocks (A B B A A B …, ``measure_pair``), and the pair's order is
+reversed every other round, so the two see the machine at the same speed. On a shared
+machine CPU time per request drifts within seconds (the bare view alone moved by 40% in
+one run); the verdict is therefore the median of the per-round ratios of each pair,
+with the ratio of the medians shown beside it.
 """
 
 import argparse
