@@ -505,7 +505,8 @@ def report(summary, order, info, config, missing, per_round=None):
         f"Django {info['django']}, Wagtail {info['wagtail']}, gunicorn {info['gunicorn']} "
         f"({config['workers']} sync workers), {info['postgresql']}. Concurrency "
         f"{config['concurrency']}, {config['rounds']} rounds (A B … A B …), medians shown; "
-        "each checked target next to its reference, the order alternating by round."
+        "each checked target interleaved with its reference in 6 blocks (A B B A A B), the "
+        "pair's order reversed every other round."
     )
     lines.append("")
     lines.append(
