@@ -132,7 +132,9 @@ def write_submission_mail(event_id=None):
         pending = Application.objects.filter(pending_mail__isnull=False)
         if event_id is not None:
             pending = pending.filter(event_id=event_id)
-        applications = list(pending.select_for_update().order_by("pk"))
+        # Locked in the order decisions and promotions lock them (``seats``), so the two
+        # never wait on each other in a circle.
+        applications = list(pending.select_for_update().order_by("submitted_at", "pk"))
         if not applications:
             return 0
         event_ids = {application.event_id for application in applications}
