@@ -10,7 +10,7 @@ server by bench.benchsite.middleware). Rounds go A B C … A B C … and the rep
 the median over rounds.
 
 Each checked target is measured together with its reference: within a round their
-requests alternate in blocks (A B B A A B …, ``measure_pair``), and the pair's order is
+requests alternate in blocks (A B B A A B …, ``measure_group``), and the pair's order is
 reversed every other round, so the two see the machine at the same speed. On a shared
 machine CPU time per request drifts within seconds (the bare view alone moved by 40% in
 one run); the verdict is therefore the median of the per-round ratios of each pair,
@@ -315,7 +315,10 @@ def read_query_log(path):
 
 
 def measure_round(target, port, meter, query_log, concurrency, max_seconds, n=None):
-    """One target's requests (``n``, else its own number) measured: CPU, latency, queries."""
+    """One block of a target's requests (``n``, else its own number), as measured: CPU
+    seconds of the server, the database and autovacuum, wall time, the latencies of the
+    successful requests and each request's query count (``merge_results`` derives the
+    figures)."""
     requests = target.build(n or target.n)
     open(query_log, "w").close()
     app0, db0, vacuum0 = meter.read()
@@ -324,34 +327,22 @@ def measure_round(target, port, meter, query_log, concurrency, max_seconds, n=No
     )
     app1, db1, vacuum1 = meter.read()
     time.sleep(0.3)  # let the last worker write its query count after close()
-    counts = read_query_log(query_log)
-    n = len(results)
-    ok = [r for r in results if r.status in target.expect]
     errors = {}
     for r in results:
         if r.status not in target.expect:
             errors[r.status] = errors.get(r.status, 0) + 1
-    p50, p95, p99 = loadgen.percentiles([r.seconds for r in ok])
-    sample_error = next(
-        (r.body[:300].decode(errors="replace") for r in results if r.status >= 500), ""
-    )
     return {
-        "requests": n,
-        "ok": len(ok),
+        "requests": len(results),
         "errors": errors,
-        "sample_error": sample_error,
-        "rps": len(ok) / wall if wall else 0.0,
-        "p50": p50,
-        "p95": p95,
-        "p99": p99,
-        "app_ms": cpu_delta(app0, app1) * 1000 / n if n else float("nan"),
-        "db_ms": cpu_delta(db0, db1) * 1000 / n if n else float("nan"),
-        "autovacuum_ms": cpu_delta(vacuum0, vacuum1) * 1000,  # during the round, in all
-        "queries": statistics.median(counts) if counts else None,
-        "queries_max": max(counts) if counts else None,
+        "sample_error": next(
+            (r.body[:300].decode(errors="replace") for r in results if r.status >= 500), ""
+        ),
+        "app_s": cpu_delta(app0, app1),
+        "db_s": cpu_delta(db0, db1),
+        "autovacuum_s": cpu_delta(vacuum0, vacuum1),
         "wall_s": wall,
-        "_latencies": [r.seconds for r in ok],
-        "_counts": counts,
+        "latencies": [r.seconds for r in results if r.status in target.expect],
+        "counts": read_query_log(query_log),
     }
 
 
@@ -360,14 +351,16 @@ def measure_round(target, port, meter, query_log, concurrency, max_seconds, n=No
 PAIR_BLOCKS = 6
 
 
-def measure_pair(pair, port, meter, query_log, concurrency, max_seconds, blocks=PAIR_BLOCKS):
-    """``measure_round`` for two targets, each target's requests split into ``blocks``
-    blocks that alternate with the other's (A B B A A B …): the CPU speed of this VM
-    drifts within seconds, and a target measured for three seconds after its reference
-    inherits that drift. Returns one merged result per target."""
-    parts = {target.key: [] for target in pair}
+def measure_group(group, port, meter, query_log, concurrency, max_seconds, blocks=None):
+    """``measure_round`` for one target, or for a checked target and its reference: then
+    each one's requests are split into ``blocks`` (``PAIR_BLOCKS``) blocks that alternate
+    with the other's (A B B A A B …), since the CPU speed of this VM drifts within
+    seconds, and a target measured for three seconds after its reference inherits that
+    drift. Returns one merged result per target key."""
+    blocks = blocks or (PAIR_BLOCKS if len(group) > 1 else 1)
+    parts = {target.key: [] for target in group}
     for block in range(blocks):
-        order = pair if block % 4 in (0, 3) else pair[::-1]
+        order = group if block % 4 in (0, 3) else group[::-1]
         for target in order:
             size = max(target.n // blocks, 1)
             parts[target.key].append(
@@ -376,35 +369,35 @@ def measure_pair(pair, port, meter, query_log, concurrency, max_seconds, blocks=
     return {key: merge_results(results) for key, results in parts.items()}
 
 
-def merge_results(results):
-    """One result from the blocks of one target: CPU and requests summed, latencies and
+def merge_results(blocks):
+    """One target's figures from its blocks: CPU and requests summed, latencies and
     query counts pooled."""
-    n = sum(r["requests"] for r in results)
-    ok = sum(r["ok"] for r in results)
-    wall = sum(r["wall_s"] for r in results)
+    n = sum(b["requests"] for b in blocks)
+    wall = sum(b["wall_s"] for b in blocks)
     errors = {}
-    for r in results:
-        for status, count in r["errors"].items():
+    for b in blocks:
+        for status, count in b["errors"].items():
             errors[status] = errors.get(status, 0) + count
-    latencies = [x for r in results for x in r["_latencies"]]
-    counts = [x for r in results for x in r["_counts"]]
+    latencies = [x for b in blocks for x in b["latencies"]]
+    counts = [x for b in blocks for x in b["counts"]]
     p50, p95, p99 = loadgen.percentiles(latencies)
+    per_request = 1000 / n if n else float("nan")
     return {
         "requests": n,
-        "ok": ok,
+        "ok": len(latencies),
         "errors": errors,
-        "sample_error": next((r["sample_error"] for r in results if r["sample_error"]), ""),
-        "rps": ok / wall if wall else 0.0,
+        "sample_error": next((b["sample_error"] for b in blocks if b["sample_error"]), ""),
+        "rps": len(latencies) / wall if wall else 0.0,
         "p50": p50,
         "p95": p95,
         "p99": p99,
-        "app_ms": sum(r["app_ms"] * r["requests"] for r in results) / n if n else float("nan"),
-        "db_ms": sum(r["db_ms"] * r["requests"] for r in results) / n if n else float("nan"),
-        "autovacuum_ms": sum(r["autovacuum_ms"] for r in results),
+        "app_ms": sum(b["app_s"] for b in blocks) * per_request,
+        "db_ms": sum(b["db_s"] for b in blocks) * per_request,
+        "autovacuum_ms": sum(b["autovacuum_s"] for b in blocks) * 1000,  # in all, not per request
         "queries": statistics.median(counts) if counts else None,
         "queries_max": max(counts) if counts else None,
         "wall_s": wall,
-        "blocks": len(results),
+        "blocks": len(blocks),
     }
 
 
@@ -659,18 +652,10 @@ def main():
     for round_no in range(args.rounds):
         measured = []
         for group in round_order(active, round_no):
-            if len(group) == 2:
-                merged = measure_pair(
-                    group, args.port, meter, query_log, args.concurrency, args.max_seconds
-                )
-                measured += [(target, merged[target.key]) for target in group]
-            else:
-                result = measure_round(
-                    group[0], args.port, meter, query_log, args.concurrency, args.max_seconds
-                )
-                for private in ("_latencies", "_counts"):
-                    result.pop(private)
-                measured.append((group[0], result))
+            merged = measure_group(
+                group, args.port, meter, query_log, args.concurrency, args.max_seconds
+            )
+            measured += [(target, merged[target.key]) for target in group]
         for target, result in measured:
             per_round[target.key].append(result)
             print(

@@ -19,21 +19,24 @@ def test_pairs_are_grouped_and_their_order_alternates_by_round():
     assert second == [["bare"], ["event", "plain"], ["archive"]]
 
 
+def block(n, app_s, *, errors=None, autovacuum_s=0.0, queries=6):
+    """A raw block as ``measure_round`` returns it."""
+    return {
+        "requests": n, "errors": errors or {}, "sample_error": "", "app_s": app_s,
+        "db_s": 0.001 * n, "autovacuum_s": autovacuum_s, "wall_s": 1.0,
+        "latencies": [0.01] * (n - sum((errors or {}).values())), "counts": [queries] * n,
+    }  # fmt: skip
+
+
 def test_a_pair_alternates_in_blocks(monkeypatch):
     calls = []
 
     def fake_round(target, port, meter, query_log, concurrency, max_seconds, n=None):
         calls.append((target.key, n))
-        cpu = {"a": 10.0, "b": 20.0}[target.key]
-        return {
-            "requests": n, "ok": n, "errors": {}, "sample_error": "", "rps": 0.0,
-            "p50": 0, "p95": 0, "p99": 0, "app_ms": cpu, "db_ms": 1.0, "autovacuum_ms": 0.0,
-            "queries": 6, "queries_max": 6, "wall_s": 1.0,
-            "_latencies": [0.01] * n, "_counts": [6] * n,
-        }  # fmt: skip
+        return block(n, {"a": 0.010, "b": 0.020}[target.key] * n)
 
     monkeypatch.setattr(measure, "measure_round", fake_round)
-    merged = measure.measure_pair(
+    merged = measure.measure_group(
         [FakeTarget("a", 60), FakeTarget("b", 60)], 0, None, "", 4, 60, blocks=6
     )
     assert [key for key, _n in calls] == list("abbabaababba")
@@ -41,21 +44,33 @@ def test_a_pair_alternates_in_blocks(monkeypatch):
     assert merged["a"]["requests"] == merged["b"]["requests"] == 60
     assert merged["a"]["app_ms"] == pytest.approx(10.0)
     assert merged["b"]["app_ms"] == pytest.approx(20.0)
+    assert merged["a"]["db_ms"] == pytest.approx(1.0)
     assert merged["a"]["rps"] == pytest.approx(10.0) and merged["a"]["blocks"] == 6
 
 
-def test_merged_cpu_is_weighted_by_requests():
-    def block(n, app):
-        return {
-            "requests": n, "ok": n, "errors": {500: 1} if n == 1 else {}, "sample_error": "",
-            "app_ms": app, "db_ms": 0.0, "autovacuum_ms": 5.0, "wall_s": 1.0,
-            "_latencies": [0.02] * n, "_counts": [8] * n,
-        }  # fmt: skip
+def test_a_target_alone_is_one_block(monkeypatch):
+    calls = []
 
-    merged = measure.merge_results([block(3, 10.0), block(1, 30.0)])
+    def fake_round(target, port, meter, query_log, concurrency, max_seconds, n=None):
+        calls.append((target.key, n))
+        return block(n, 0.5)
+
+    monkeypatch.setattr(measure, "measure_round", fake_round)
+    merged = measure.measure_group([FakeTarget("bare", 500)], 0, None, "", 4, 60)
+    assert calls == [("bare", 500)]
+    assert merged["bare"]["app_ms"] == pytest.approx(1.0) and merged["bare"]["blocks"] == 1
+
+
+def test_merged_cpu_is_weighted_by_requests():
+    merged = measure.merge_results(
+        [
+            block(3, 0.030, autovacuum_s=0.005, queries=8),
+            block(1, 0.030, errors={500: 1}, autovacuum_s=0.005, queries=8),
+        ]
+    )
     assert merged["app_ms"] == pytest.approx(15.0)
-    assert merged["errors"] == {500: 1} and merged["autovacuum_ms"] == 10.0
-    assert merged["queries"] == 8
+    assert merged["errors"] == {500: 1} and merged["autovacuum_ms"] == pytest.approx(10.0)
+    assert merged["ok"] == 3 and merged["queries"] == 8
 
 
 def test_autovacuum_is_kept_apart_and_other_databases_ignored(monkeypatch):
