@@ -22,6 +22,8 @@ Previews never use the cache (their children are unsaved). ``PAGE_CACHE_TIMEOUT`
 """
 
 import hashlib
+import operator
+import pickle
 import secrets
 
 from django.core.cache import caches
@@ -62,18 +64,55 @@ def page_version(page, *, saved_content_only=False):
     memo = page.__dict__.get(memo_key)
     if memo is not None:
         return memo
-    skip = LIVE_COLUMNS | UNSHOWN_COLUMNS if saved_content_only else UNSHOWN_COLUMNS
-    values = [page._meta.label]
-    for field in page._meta.concrete_fields:
-        if field.name in skip:
-            continue
-        value = field.value_from_object(page)
-        raw = getattr(value, "raw_data", None)  # a StreamField: its stored JSON, unrendered
-        values.append(list(raw) if raw is not None else value)
-    version = hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+    plan = _version_plan(type(page), saved_content_only)
+    try:
+        values = list(plan.read_loaded(page.__dict__))
+    except KeyError:  # a deferred column: read it as the model does
+        values = [getattr(page, attname) for attname in plan.attnames]
+    for index in plan.stream_indexes:
+        raw = getattr(values[index], "raw_data", None)  # its stored JSON, unrendered
+        if raw is not None:
+            values[index] = list(raw)
+    version = hashlib.sha256(_serialise([plan.label, values])).hexdigest()[:32]
     if not page._state.adding and page.pk is not None:
         page.__dict__[memo_key] = version
     return version
+
+
+class _VersionPlan:
+    """The columns ``page_version`` reads for one page class, worked out once."""
+
+    def __init__(self, model, skip):
+        from wagtail.fields import StreamField
+
+        fields = [f for f in model._meta.concrete_fields if f.name not in skip]
+        self.label = model._meta.label
+        self.attnames = tuple(f.attname for f in fields)
+        # itemgetter of one name returns the value itself, not a 1-tuple
+        getter = operator.itemgetter(*self.attnames)
+        self.read_loaded = getter if len(fields) > 1 else lambda row: (getter(row),)
+        self.stream_indexes = tuple(i for i, f in enumerate(fields) if isinstance(f, StreamField))
+
+
+_version_plans = {}
+
+
+def _version_plan(model, saved_content_only):
+    plan = _version_plans.get((model, saved_content_only))
+    if plan is None:
+        skip = LIVE_COLUMNS | UNSHOWN_COLUMNS if saved_content_only else UNSHOWN_COLUMNS
+        plan = _version_plans[(model, saved_content_only)] = _VersionPlan(model, skip)
+    return plan
+
+
+def _serialise(values):
+    """Bytes that differ whenever ``values`` differ (pickle reads them back). Equal rows
+    give equal bytes; where they might not (objects shared differently), the cost is a
+    cache miss, never a wrong hit. ``repr`` for a value pickle refuses."""
+    try:
+        return pickle.dumps(values, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return repr(values).encode()
 
 
 #: Columns stamped when something outside the page changes (``freshness``).
@@ -123,6 +162,38 @@ def request_parts(request):
         request.scheme,
         getattr(site, "pk", None),
     )
+
+
+class Deferred:
+    """A context value computed the first time a template reads it, then kept.
+
+    Templates call what is callable, so ``{{ seats_left }}`` or ``{% if status ==
+    "open" %}`` read the value; Python code reading the context calls it (or uses
+    ``resolve()``). A page served from the cache reads none of them; this costs less
+    to set up than ``SimpleLazyObject``.
+    """
+
+    __slots__ = ("_func", "_value")
+
+    def __init__(self, func):
+        self._func = func
+        self._value = _UNSET
+
+    def __call__(self):
+        if self._value is _UNSET:
+            self._value = self._func()
+        return self._value
+
+    def __repr__(self):
+        return f"<Deferred {self._func!r}>"
+
+
+_UNSET = object()
+
+
+def resolve(value):
+    """A context value as a template would read it (a ``Deferred`` computed)."""
+    return value() if isinstance(value, Deferred) else value
 
 
 def mark_uncacheable(context):

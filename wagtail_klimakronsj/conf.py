@@ -1,12 +1,17 @@
 """Every ``WAGTAIL_KLIMAKRONSJ_*`` setting with its default, read at call time.
 
-Use ``from wagtail_klimakronsj.conf import settings`` and read ``settings.NAME``:
-the value is looked up on each access, so ``override_settings`` works.
+Use ``from wagtail_klimakronsj.conf import settings`` and read ``settings.NAME``.
+Nothing is read at import time: a value is looked up on first access and kept until a
+setting of the prefix changes (Django's ``setting_changed`` signal, which
+``override_settings`` and pytest-django's ``settings`` fixture send), as Django REST
+framework's ``api_settings`` does. Public pages read several settings per request,
+and a setting left at its default is otherwise a failed lookup each time.
 """
 
 from pathlib import Path
 
 from django.conf import settings as django_settings
+from django.core.signals import setting_changed
 
 PREFIX = "WAGTAIL_KLIMAKRONSJ_"
 
@@ -56,10 +61,24 @@ class KlimakronsjSettings:
     def __getattr__(self, name):
         if name not in DEFAULTS:
             raise AttributeError(f"Unknown setting {PREFIX}{name}")
-        return getattr(django_settings, PREFIX + name, DEFAULTS[name])
+        value = getattr(django_settings, PREFIX + name, DEFAULTS[name])
+        self.__dict__[name] = value  # kept until reload()
+        return value
+
+    def reload(self):
+        """Forget the values read so far: the next access reads Django's settings."""
+        self.__dict__.clear()
 
 
 settings = KlimakronsjSettings()
+
+
+def _reload_on_change(*, setting, **kwargs):
+    if setting.startswith(PREFIX):
+        settings.reload()
+
+
+setting_changed.connect(_reload_on_change, dispatch_uid="wagtail_klimakronsj.conf")
 
 
 def from_email():

@@ -22,6 +22,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from ..blocks import EventBodyBlock
 from ..compat import PAGE_MODEL
@@ -77,6 +78,19 @@ def concrete_models(base):
     from django.apps import apps
 
     return [m for m in apps.get_models() if issubclass(m, base) and not m._meta.abstract]
+
+
+def _serves_index_as_page(cls):
+    """Whether ``cls`` serves its index route exactly as ``Page.serve()`` does: the
+    default ``index_route`` and ``serve()`` of ``RoutablePageMixin``, not overridden."""
+    answer = cls.__dict__.get("_klimakronsj_index_as_page")
+    if answer is None:
+        match = cls.get_resolver().resolve("/")
+        answer = (
+            match.func is RoutablePageMixin.index_route and cls.serve is RoutablePageMixin.serve
+        )
+        cls._klimakronsj_index_as_page = answer
+    return answer
 
 
 def event_page_models():
@@ -532,31 +546,31 @@ class EventPageMixin(RoutablePageMixin, models.Model):
 
     def get_context(self, request, *args, **kwargs):
         """The page's context. Only what the cache key needs is computed here (the page
-        version, from the row already loaded: no query); the rest is lazy, so a page
-        served from the cache reads neither its sessions nor its seats."""
-        from django.utils.functional import SimpleLazyObject
-
+        version, from the row already loaded: no query); the rest is deferred
+        (``caching.Deferred``, computed when a template reads it), so a page served from
+        the cache reads neither its sessions nor its seats."""
+        from ..caching import Deferred
         from ..conf import settings
 
         context = super().get_context(request, *args, **kwargs)
-        status = SimpleLazyObject(self.get_status)
+        status = Deferred(self.get_status)
         context.update(
             {
                 "base_template": self.get_base_template(),
                 "time_zone": settings.TIME_ZONE,
                 "status": status,
-                "status_label": SimpleLazyObject(lambda: EventStatus(status).label),
+                "status_label": Deferred(lambda: EventStatus(status()).label),
                 "show_seats_left": self.show_seats_left,
-                "seats_left": SimpleLazyObject(lambda: self.seats_left),
-                "sessions": SimpleLazyObject(lambda: self.sessions),
-                "questions": SimpleLazyObject(self.get_question_tree),
-                "body_has_questions": SimpleLazyObject(self.body_has_questions),
-                "publication_date": self.get_publication_date(),
-                "is_stale": self.is_stale(),
+                "seats_left": Deferred(lambda: self.seats_left),
+                "sessions": Deferred(lambda: self.sessions),
+                "questions": Deferred(self.get_question_tree),
+                "body_has_questions": Deferred(self.body_has_questions),
+                "publication_date": Deferred(self.get_publication_date),
+                "is_stale": Deferred(self.is_stale),
                 "stale_age_days": settings.STALE_CONTENT_AGE_DAYS,
                 # read when the markup is rendered, not when it comes from the cache
-                "application_url": SimpleLazyObject(lambda: self.get_live_application_url(request)),
-                "calendar_url": SimpleLazyObject(lambda: self.get_calendar_url(request)),
+                "application_url": Deferred(lambda: self.get_live_application_url(request)),
+                "calendar_url": Deferred(lambda: self.get_calendar_url(request)),
                 # {% klimakronsj_cache %}: the parts read once per request, and until
                 # when what is stored stays true
                 "klimakronsj_cache_entries": {},
@@ -598,9 +612,13 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         from ..conf import settings
         from ..feedback import THANKS_PARAMETER
 
+        # a WSGI request's GET parses the query string on first use: only when there is one
+        read_query = request is not None and (
+            "GET" in request.__dict__ or request.META.get("QUERY_STRING")
+        )
         return (
             type(self).__name__,
-            request.GET.get(THANKS_PARAMETER) if request is not None else None,
+            request.GET.get(THANKS_PARAMETER) if read_query else None,
             settings.TIME_ZONE,
             settings.STALE_CONTENT_AGE_DAYS,
             getattr(django_settings, "WAGTAILADMIN_BASE_URL", None),
@@ -624,6 +642,15 @@ class EventPageMixin(RoutablePageMixin, models.Model):
             *caching.request_parts(request),
             *self.get_content_cache_parts(request, context),
         )
+
+    def route(self, request, path_components):
+        """The page itself is served as Wagtail serves a page (``serve()``), without
+        resolving a sub-route, while the class keeps the default index route and
+        ``serve()``. Sub-routes (``ical/``) and previews go through
+        ``RoutablePageMixin`` as usual."""
+        if not path_components and self.live and _serves_index_as_page(type(self)):
+            return RouteResult(self)
+        return super().route(request, path_components)
 
     @path("ical/", name="calendar")
     def calendar(self, request):

@@ -10,6 +10,7 @@ from ..models import (
 
 class EventPage(AbstractEventPage):
     # Admin tabs come from AbstractEventPage (EventTabs), built from the panel lists.
+    template = "wagtail_klimakronsj/pages/event_page.html"
 
     class Meta:
         verbose_name = _("workshop event")

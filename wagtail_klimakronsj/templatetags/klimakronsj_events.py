@@ -3,6 +3,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from ..caching import resolve
 from ..feedback import ANCHOR, THANKS_PARAMETER, FeedbackForm
 from ..structured_data import event_structured_data, json_ld_script
 
@@ -18,9 +19,8 @@ def event_json_ld(context, event):
     image_url = None
     if event.image_id and event.image:
         image_url = event.image.get_rendition(IMAGE_SPEC).url
-    data = event_structured_data(
-        event, request=request, status=context.get("status"), image_url=image_url
-    )
+    status = resolve(context.get("status"))
+    data = event_structured_data(event, request=request, status=status, image_url=image_url)
     return json_ld_script(data)
 
 
