@@ -25,7 +25,9 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from ..blocks import EventBodyBlock
+from ..caching import Deferred
 from ..compat import PAGE_MODEL
+from ..conf import settings
 from ..event_admin_form import EventPageForm
 from ..panels import SeatCountsPanel
 from ..timezone import end_of_day, local_datetime, local_zone
@@ -459,16 +461,12 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         return self.get_status()
 
     def get_organiser_emails(self):
-        from ..conf import settings
-
         own = [line.strip() for line in self.organiser_emails.splitlines() if line.strip()]
         return own or list(settings.ORGANISER_EMAILS)
 
     # -- public page ------------------------------------------------------
 
     def get_base_template(self):
-        from ..conf import settings
-
         return settings.BASE_TEMPLATE or "wagtail_klimakronsj/base.html"
 
     def get_publication_date(self):
@@ -480,8 +478,6 @@ class EventPageMixin(RoutablePageMixin, models.Model):
 
     def is_stale(self, today=None):
         """Whether the page is older than ``STALE_CONTENT_AGE_DAYS`` (shows a notice)."""
-        from ..conf import settings
-
         published = self.get_publication_date()
         age = settings.STALE_CONTENT_AGE_DAYS
         if not published or age is None:
@@ -549,9 +545,6 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         version, from the row already loaded: no query); the rest is deferred
         (``caching.Deferred``, computed when a template reads it), so a page served from
         the cache reads neither its sessions nor its seats."""
-        from ..caching import Deferred
-        from ..conf import settings
-
         context = super().get_context(request, *args, **kwargs)
         status = Deferred(self.get_status)
         context.update(
@@ -584,8 +577,6 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         """The next instant after ``now`` at which the content changes by time alone:
         applications open or close, the first session starts, the last one ends, or
         the page becomes old enough for the stale-content notice. None: never."""
-        from ..conf import settings
-
         now = self._now(now)
         instants = [self.opens_at, self.closes_at, self.starts_at, self.ends_at]
         published, age = self.get_publication_date(), settings.STALE_CONTENT_AGE_DAYS
@@ -609,7 +600,6 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         state, view restrictions and the edition's proposals. What changes with time
         alone (status, stale notice) is not part of the key: stored markup is only
         used before ``get_content_valid_until()``."""
-        from ..conf import settings
         from ..feedback import THANKS_PARAMETER
 
         # a WSGI request's GET parses the query string on first use: only when there is one
