@@ -87,3 +87,13 @@ def test_autovacuum_is_kept_apart_and_other_databases_ignored(monkeypatch):
     serving, autovacuum = measure.postgres_cpu(1, "klimakronsj_bench", procs)
     assert serving == {11: 110, 13: 130}
     assert autovacuum == {12: 120}
+
+
+def test_instruction_counts_are_read_from_cachegrinds_summary_and_differenced():
+    from bench import instructions
+
+    report = "==41== Collected : 5\n==41==\n==41== I   refs:      6,785,828,430\n"
+    assert instructions.parse_instructions(report) == 6_785_828_430
+    assert instructions.parse_instructions("valgrind: command not found") is None
+    counts = {("plain", 0): 1_000, ("plain", 10): 1_000 + 10 * 250}
+    assert instructions.per_request(counts, ["plain"], 10) == {"plain": 250}
