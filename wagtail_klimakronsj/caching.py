@@ -21,6 +21,7 @@ Previews never use the cache (their children are unsaved). ``PAGE_CACHE_TIMEOUT`
 ``None`` or ``0`` turns all of it off; ``PAGE_CACHE`` names the cache alias.
 """
 
+import functools
 import hashlib
 import operator
 import pickle
@@ -64,45 +65,33 @@ def page_version(page, *, saved_content_only=False):
     memo = page.__dict__.get(memo_key)
     if memo is not None:
         return memo
-    plan = _version_plan(type(page), saved_content_only)
+    label, read_loaded, attnames, stream_indexes = _version_plan(type(page), saved_content_only)
     try:
-        values = list(plan.read_loaded(page.__dict__))
+        values = list(read_loaded(page.__dict__))
     except KeyError:  # a deferred column: read it as the model does
-        values = [getattr(page, attname) for attname in plan.attnames]
-    for index in plan.stream_indexes:
+        values = [getattr(page, attname) for attname in attnames]
+    for index in stream_indexes:
         raw = getattr(values[index], "raw_data", None)  # its stored JSON, unrendered
         if raw is not None:
             values[index] = list(raw)
-    version = hashlib.sha256(_serialise([plan.label, values])).hexdigest()[:32]
+    version = hashlib.sha256(_serialise([label, values])).hexdigest()[:32]
     if not page._state.adding and page.pk is not None:
         page.__dict__[memo_key] = version
     return version
 
 
-class _VersionPlan:
-    """The columns ``page_version`` reads for one page class, worked out once."""
-
-    def __init__(self, model, skip):
-        from wagtail.fields import StreamField
-
-        fields = [f for f in model._meta.concrete_fields if f.name not in skip]
-        self.label = model._meta.label
-        self.attnames = tuple(f.attname for f in fields)
-        # itemgetter of one name returns the value itself, not a 1-tuple
-        getter = operator.itemgetter(*self.attnames)
-        self.read_loaded = getter if len(fields) > 1 else lambda row: (getter(row),)
-        self.stream_indexes = tuple(i for i, f in enumerate(fields) if isinstance(f, StreamField))
-
-
-_version_plans = {}
-
-
+@functools.cache
 def _version_plan(model, saved_content_only):
-    plan = _version_plans.get((model, saved_content_only))
-    if plan is None:
-        skip = LIVE_COLUMNS | UNSHOWN_COLUMNS if saved_content_only else UNSHOWN_COLUMNS
-        plan = _version_plans[(model, saved_content_only)] = _VersionPlan(model, skip)
-    return plan
+    """What ``page_version`` reads of a page class, worked out once: its label, a getter
+    of the columns' values from a loaded row (a page has many columns, so a tuple), their
+    names, and where the StreamFields are."""
+    from wagtail.fields import StreamField
+
+    skip = LIVE_COLUMNS | UNSHOWN_COLUMNS if saved_content_only else UNSHOWN_COLUMNS
+    fields = [f for f in model._meta.concrete_fields if f.name not in skip]
+    attnames = tuple(f.attname for f in fields)
+    stream_indexes = tuple(i for i, f in enumerate(fields) if isinstance(f, StreamField))
+    return model._meta.label, operator.itemgetter(*attnames), attnames, stream_indexes
 
 
 def _serialise(values):

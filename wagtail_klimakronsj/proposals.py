@@ -372,4 +372,3 @@ def archive_for_proposals(proposals):
     if not proposals:
         return None
     return proposals[0].get_parent()
-

@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
@@ -82,17 +83,12 @@ def concrete_models(base):
     return [m for m in apps.get_models() if issubclass(m, base) and not m._meta.abstract]
 
 
+@functools.cache
 def _serves_index_as_page(cls):
     """Whether ``cls`` serves its index route exactly as ``Page.serve()`` does: the
     default ``index_route`` and ``serve()`` of ``RoutablePageMixin``, not overridden."""
-    answer = cls.__dict__.get("_klimakronsj_index_as_page")
-    if answer is None:
-        match = cls.get_resolver().resolve("/")
-        answer = (
-            match.func is RoutablePageMixin.index_route and cls.serve is RoutablePageMixin.serve
-        )
-        cls._klimakronsj_index_as_page = answer
-    return answer
+    match = cls.get_resolver().resolve("/")
+    return match.func is RoutablePageMixin.index_route and cls.serve is RoutablePageMixin.serve
 
 
 def event_page_models():
