@@ -84,7 +84,7 @@ def test_get_renders_the_form_accessibly(client, form_page):
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)", html)
     assert "<style" not in html and " style=" not in html
     assert not re.search(r"\son[a-z]+=", html)
-    assert "wagtail_klimakronsj/css/forms.css" in html
+    assert "wagtail_klimakronsj/css/klimakronsj.css" in html
 
 
 def test_inactive_municipalities_are_not_offered(client, form_page):

@@ -1,18 +1,12 @@
 """The archive in the admin (topic snippet, proposal editing) and its stylesheet."""
 
 import json
-import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from wagtail_klimakronsj.models import Topic
 from wagtail_klimakronsj.pages.models import ProposalArchivePage, ProposalPage
-
-CSS = (
-    Path(__file__).parent.parent / "wagtail_klimakronsj/static/wagtail_klimakronsj/css/archive.css"
-)
 
 
 @pytest.fixture
@@ -93,43 +87,3 @@ def test_admin_preview_of_a_proposal(admin_client, archive):
     html = response.content.decode()
     assert "Førehandsvist forslag" in html
     assert "<ol><li>Steg ein</li><li>Steg to</li></ol>" in html
-
-
-# -- the stylesheet ------------------------------------------------------------------
-
-
-def _luminance(colour):
-    colour = colour.lstrip("#")
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    channels = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
-
-
-def contrast(a, b):
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-@pytest.mark.parametrize(
-    ("fg", "bg"),
-    [
-        ("#1a1a1a", "#ffffff"),
-        ("#0b5394", "#ffffff"),
-        ("#0b5394", "#f3f5f7"),
-        ("#ffffff", "#0b5394"),
-        ("#ffffff", "#083d6e"),
-        ("#0a3d6b", "#e6f0fa"),
-        ("#4a4a4a", "#f3f5f7"),
-        ("#5c4300", "#fff3cd"),
-    ],
-)
-def test_text_colours_meet_aa(fg, bg):
-    css = CSS.read_text().lower()
-    assert fg in css and bg in css
-    assert contrast(fg, bg) >= 4.5
-
-
-def test_stylesheet_has_visible_focus_and_no_hidden_outline():
-    css = CSS.read_text()
-    assert ":focus-visible" in css
-    assert not re.search(r"outline:\s*(none|0)", css)

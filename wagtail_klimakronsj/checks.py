@@ -1,12 +1,16 @@
-"""System checks for the WAGTAIL_KLIMAKRONSJ_* settings."""
+"""System checks for the WAGTAIL_KLIMAKRONSJ_* settings and the base template."""
 
 import json
 import zoneinfo
 from pathlib import Path
 
 from django.core import checks
+from django.template import Node, Template, TemplateDoesNotExist, TemplateSyntaxError
+from django.template.loader import get_template
+from django.template.loader_tags import BlockNode, ExtendsNode, IncludeNode
 
-from .conf import PREFIX, settings
+from .conf import DEFAULTS, PREFIX, settings
+from .templatetags.klimakronsj_head import klimakronsj_head
 
 
 def _rate(name):
@@ -63,6 +67,18 @@ def check_settings(app_configs=None, **kwargs):
                     id="wagtail_klimakronsj.E004",
                 )
             )
+    stylesheet = settings.STYLESHEET
+    paths = [stylesheet] if isinstance(stylesheet, str) else stylesheet
+    if not isinstance(stylesheet, (bool, type(None))) and not (
+        isinstance(paths, (list, tuple)) and all(isinstance(p, str) and p for p in paths)
+    ):
+        errors.append(
+            checks.Error(
+                f"{PREFIX}STYLESHEET must be True, False or the static path(s) of a stylesheet.",
+                hint="True links the package's stylesheet; False links none.",
+                id="wagtail_klimakronsj.E007",
+            )
+        )
     if not settings.SEAT_LOCKING:
         errors.append(
             checks.Warning(
@@ -72,3 +88,76 @@ def check_settings(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+def _template_nodes(template, engine, seen):
+    """Every node of a Django template, its parents' ({% extends %}) and the templates it
+    includes by a literal name, each template once."""
+    if template.origin.name in seen:
+        return
+    seen.add(template.origin.name)
+    for node in template.nodelist.get_nodes_by_type(Node):
+        yield node
+        name = None
+        if isinstance(node, ExtendsNode):
+            name = node.parent_name.var
+        elif isinstance(node, IncludeNode):
+            name = getattr(node.template, "var", None)
+        if isinstance(name, str):
+            try:
+                yield from _template_nodes(engine.get_template(name), engine, seen)
+            except TemplateDoesNotExist:
+                pass
+
+
+@checks.register(checks.Tags.templates)
+def check_base_template(app_configs=None, **kwargs):
+    """The base template has a ``content`` block; say where the stylesheet and the feed
+    links go when it has no ``{% klimakronsj_head %}``."""
+    name = settings.BASE_TEMPLATE or DEFAULTS["BASE_TEMPLATE"]
+    setting = f"{PREFIX}BASE_TEMPLATE"
+    try:
+        template = get_template(name)
+    except TemplateDoesNotExist:
+        return [
+            checks.Error(
+                f"{setting} {name!r} does not exist.",
+                hint="Name a template of your site, e.g. 'base.html'.",
+                id="wagtail_klimakronsj.E005",
+            )
+        ]
+    except TemplateSyntaxError as exc:
+        return [
+            checks.Error(
+                f"{setting} {name!r} cannot be parsed: {exc}",
+                id="wagtail_klimakronsj.E005",
+            )
+        ]
+    django_template = getattr(template, "template", None)
+    if not isinstance(django_template, Template):
+        return []  # another engine (Jinja2): nothing to inspect
+    nodes = list(_template_nodes(django_template, django_template.engine, set()))
+    blocks = {node.name for node in nodes if isinstance(node, BlockNode)}
+    if "content" not in blocks:
+        return [
+            checks.Error(
+                f"{setting} {name!r} has no {{% block content %}}: the pages of "
+                "wagtail_klimakronsj render nothing in it.",
+                hint="Put {% block content %}{% endblock %} where the page's main content "
+                "goes, e.g. inside your <main>.",
+                id="wagtail_klimakronsj.E006",
+            )
+        ]
+    has_head = any(getattr(node, "func", None) is klimakronsj_head for node in nodes)
+    if has_head:
+        return []
+    return [
+        checks.Info(
+            f"{setting} {name!r} has no {{% klimakronsj_head %}}: the package's stylesheet "
+            "is linked at the start of the content block and the archive's Atom feed only "
+            "in an HTTP Link header.",
+            hint="To put them in <head>, where feed readers look, add "
+            "{% load klimakronsj_head %} and {% klimakronsj_head %} inside <head>.",
+            id="wagtail_klimakronsj.I001",
+        )
+    ]

@@ -20,6 +20,9 @@ DEFAULTS = {
     "TIME_ZONE": "Europe/Oslo",
     # The template every public page of the package extends.
     "BASE_TEMPLATE": "wagtail_klimakronsj/base.html",
+    # The stylesheet of the package's markup: True the shipped one, False none (style
+    # the documented kk- classes yourself), or the static path(s) of your own.
+    "STYLESHEET": True,
     # Pages older than this (days since publication) show an "older content" notice.
     "STALE_CONTENT_AGE_DAYS": 365,
     # Sender of every email; None means DEFAULT_FROM_EMAIL.

@@ -47,11 +47,14 @@ class FeedbackForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
     )
-    # Honeypot: hidden by CSS and from assistive technology; people leave it empty.
+    # Honeypot: its wrapper has the hidden attribute (no CSS needed), the field is out of
+    # the tab order and the accessibility tree; people never see it, robots fill it.
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"tabindex": "-1", "autocomplete": "off", "aria-hidden": "true"}
+        ),
     )
 
     def __init__(self, *args, **kwargs):

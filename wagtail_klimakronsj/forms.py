@@ -296,7 +296,9 @@ class ApplicationForm(forms.Form):
         label=_("Leave this field empty"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"tabindex": "-1", "autocomplete": "off", "aria-hidden": "true"}
+        ),
     )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=500, required=False)
 

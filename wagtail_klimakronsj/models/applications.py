@@ -14,6 +14,7 @@ from wagtail.contrib.forms.models import AbstractFormField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from ..assets import ASSETS, page_assets
 from ..compat import PAGE_MODEL
 
 RECEIPT_SALT = "wagtail_klimakronsj.receipt"
@@ -258,6 +259,7 @@ class ApplicationFormPageMixin(models.Model):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["base_template"] = self.get_base_template()
+        context[ASSETS] = page_assets()
         return context
 
     def route(self, request, path_components):

@@ -25,6 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from ..assets import ASSETS, page_assets
 from ..blocks import EventBodyBlock
 from ..caching import Deferred
 from ..compat import PAGE_MODEL
@@ -546,6 +547,7 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         context.update(
             {
                 "base_template": self.get_base_template(),
+                ASSETS: page_assets(),
                 "time_zone": settings.TIME_ZONE,
                 "status": status,
                 "status_label": Deferred(lambda: EventStatus(status()).label),

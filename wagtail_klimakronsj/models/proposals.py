@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -7,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
+from ..assets import Alternate, add_link_header, page_assets
 from ..compat import PAGE_MODEL
 
 
@@ -142,6 +144,7 @@ class ProposalArchivePageMixin(RoutablePageMixin, models.Model):
         query_string = urlencode(params)
         context.update(
             base_template=settings.BASE_TEMPLATE,
+            klimakronsj_assets=page_assets(self.get_alternates(request, query_string)),
             workshop_zone=settings.TIME_ZONE,
             form=form,
             filters=filters,
@@ -154,6 +157,19 @@ class ProposalArchivePageMixin(RoutablePageMixin, models.Model):
             page_query_prefix=f"?{query_string}&page=" if query_string else "?page=",
         )
         return context
+
+    def get_alternates(self, request, query_string=""):
+        """The page's alternate links (``assets.Alternate``): the Atom feed of the
+        proposals shown, in ``{% klimakronsj_head %}`` and the ``Link`` header."""
+        url = self.get_url(request)
+        if not url:
+            return []
+        feed = f"{url}feed/" + (f"?{query_string}" if query_string else "")
+        title = gettext("%(title)s: new proposals") % {"title": self.title}
+        return [Alternate(feed, "application/atom+xml", title)]
+
+    def serve(self, request, *args, **kwargs):
+        return add_link_header(super().serve(request, *args, **kwargs))
 
     @path("export-csv/")
     def export_csv(self, request):
@@ -273,6 +289,7 @@ class ProposalPageMixin(models.Model):
             edition_url = f"{archive.get_url(request)}?edition={event.pk}"
         context.update(
             base_template=settings.BASE_TEMPLATE,
+            klimakronsj_assets=page_assets(),
             workshop_zone=settings.TIME_ZONE,
             event=event if event is not None and event.live else None,
             archive=archive,

@@ -11,6 +11,8 @@ no live form page of this package or takes no applications now.
 from django import template
 from django.template.loader import render_to_string
 
+from ..assets import ASSETS
+
 register = template.Library()
 
 
@@ -34,6 +36,8 @@ def klimakronsj_application_form(context, event):
     mark_uncacheable(context)  # a one-time form token: never in cached markup
     form = form_page.get_form(event=event, user=getattr(request, "user", None))
     form_context = form_page.get_form_context(request, form, event, state)
+    # on a page of the package, its stylesheet is linked already; elsewhere the form links it
+    form_context.setdefault(ASSETS, context.get(ASSETS))
     return render_to_string(
         "wagtail_klimakronsj/includes/application_form.html", form_context, request=request
     )
