@@ -261,8 +261,9 @@ def format_violations(violations):
 _axe = None
 
 
-def audit(page, name, artifacts):
-    """Screenshot, zero CSP violations, zero axe-core violations (WCAG 2.0/2.1 A+AA)."""
+def audit(page, name, artifacts, tags=AXE_TAGS):
+    """Screenshot, zero CSP violations, zero axe-core violations (WCAG 2.0/2.1 A+AA, or
+    the axe ``tags`` given)."""
     global _axe
     from axe_playwright_python.sync_playwright import Axe
 
@@ -272,7 +273,7 @@ def audit(page, name, artifacts):
     _axe = _axe or Axe()
     results = _axe.run(
         page,
-        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+        options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]},
     )
     violations = results.response["violations"]
     (artifacts / f"{name}.axe.json").write_text(
