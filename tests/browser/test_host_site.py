@@ -157,6 +157,7 @@ def check_honeypots(tab):
         name = tab.evaluate("document.activeElement && document.activeElement.name || ''")
         seen.append(name)
         assert name != "website", f"the honeypot got focus after {seen}"
+    tab.evaluate("document.activeElement && document.activeElement.blur()")
 
 
 def check_package_styles(tab, scheme, bare):
