@@ -94,6 +94,13 @@ def test_the_default_base_links_it_in_the_head(client, archive, event):
         head, body = split(client.get(url).content.decode())
         assert STYLESHEET in head and STYLESHEET not in body
         assert "/static/wagtail_klimakronsj/css/site.css" in head
+    head, body = split(client.get(archive.url).content.decode())
+    assert head.count('rel="alternate"') == 1 and 'rel="alternate"' not in body
+
+
+def test_the_head_tag_renders_nothing_on_other_pages():
+    html = Template("{% load klimakronsj_head %}{% klimakronsj_head %}").render(Context({}))
+    assert html.strip() == ""
 
 
 def test_stylesheet_switched_off(host, client, form_page, archive):
