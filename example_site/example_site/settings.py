@@ -146,6 +146,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
     f"http://{SITE_HOST}" + ("" if SITE_PORT == 80 else f":{SITE_PORT}"),
 )
 WAGTAIL_I18N_ENABLED = False
+# Page addresses in ASCII as Norwegian sites write them (æ, ø, å as ae, o, a): the
+# admin proposes such slugs to editors, and the demo makes its own the same way.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 DEFAULT_FROM_EMAIL = "Klimakrønsj <klimakronsj@example.org>"
 WAGTAIL_KLIMAKRONSJ_ORGANISER_EMAILS = ["organiser@example.org"]
