@@ -2,6 +2,7 @@
 answers, with the database tasks backend (the request only queues) and with the
 immediate backend (the request waits at most the mail timeout)."""
 
+import io
 import socket
 import threading
 import time
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from tests.apply_helpers import form_data, mail_backend
 from tests.conftest import make_event, make_form_page
-from wagtail_klimakronsj import tasks
+from wagtail_klimakronsj import tasks, workflow
 from wagtail_klimakronsj.checks import check_mail_sending
 from wagtail_klimakronsj.models import Application, Municipality, Notification, SeatPolicy
 from wagtail_klimakronsj.models.notifications import NotificationStatus
@@ -31,6 +32,7 @@ if django.VERSION >= (6, 0):
 else:
     IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 DATABASE = "django_tasks_db.DatabaseBackend"
+FIELDS = {"full_name": "Kari", "email": "kari@example.org", "role": "employee", "language": "en"}
 
 
 class SilentServer:
@@ -202,3 +204,25 @@ def test_the_immediate_backend_without_debug_is_warned_about():
         "wagtail_klimakronsj.E005"
     ]
     assert _ids(DEBUG=False, TASKS=worker, WAGTAIL_KLIMAKRONSJ_MAIL_TIMEOUT=None) == []
+
+
+def test_the_cron_command_waits_once_for_a_silent_server(first_come):
+    event, form_page = first_come
+    with override_settings(TASKS={"default": {"BACKEND": DATABASE}}):  # only queued
+        workflow.submit(event, form_page, FIELDS)
+        workflow.write_submission_mail(event.pk)
+    assert tasks.due().count() == 2
+    out = io.StringIO()
+    with (
+        SilentServer() as server,
+        smtp_at(server.port),
+        override_settings(WAGTAIL_KLIMAKRONSJ_MAIL_TIMEOUT=TIMEOUT / 2),
+    ):
+        started = time.monotonic()
+        call_command("klimakronsj_send_mail", stdout=out)
+        assert time.monotonic() - started < TIMEOUT  # one wait of TIMEOUT / 2, not two
+        assert len(server.connections) == 1
+    assert "0 sent, 1 to retry later" in out.getvalue()
+    assert "1 not tried" in out.getvalue()
+    queued_for_retry()
+    send_now_to_a_working_server()

@@ -312,12 +312,13 @@ def send_event_mail(event_id, after=None):
 
 def send_due(limit=None, now=None):
     """Write every pending submission's emails to the outbox (a mail task may have been
-    lost), then send every due queued row now; returns a dict of outcome counts."""
+    lost), then send every due queued row now; returns a dict of outcome counts
+    ("postponed": not tried because the server did not answer)."""
     from .workflow import write_submission_mail
 
     write_submission_mail()
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     ids = list(due(now).order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
-    for pk in ids:
-        counts[deliver(pk)] += 1
+    for outcome in _deliver_each(ids):  # a server that does not answer: one wait, not one each
+        counts[outcome] = counts.get(outcome, 0) + 1
     return counts
