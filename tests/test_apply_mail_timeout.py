@@ -3,12 +3,14 @@ answers, with the database tasks backend (the request only queues) and with the
 immediate backend (the request waits at most the mail timeout)."""
 
 import io
+import smtplib
 import socket
 import threading
 import time
 
 import django
 import pytest
+import requests
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
@@ -226,3 +228,20 @@ def test_the_cron_command_waits_once_for_a_silent_server(first_come):
     assert "1 not tried" in out.getvalue()
     queued_for_retry()
     send_now_to_a_working_server()
+
+
+def test_what_counts_as_a_server_that_does_not_answer():
+    assert tasks.unreachable(TimeoutError("timed out"))
+    assert tasks.unreachable(ConnectionRefusedError())
+    assert tasks.unreachable(requests.Timeout())  # anymail's HTTP providers
+    try:
+        try:
+            raise requests.ConnectionError("no route")
+        except requests.ConnectionError as err:
+            raise RuntimeError("provider API error") from err
+    except RuntimeError as wrapped:
+        assert tasks.unreachable(wrapped)
+    # A refused message or an error answer: the next email is still tried.
+    assert not tasks.unreachable(smtplib.SMTPRecipientsRefused({}))
+    assert not tasks.unreachable(ValueError("bad address"))
+    assert not tasks.unreachable(None)
