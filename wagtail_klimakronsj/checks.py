@@ -4,6 +4,7 @@ import json
 import zoneinfo
 from pathlib import Path
 
+from django.conf import settings as django_settings
 from django.core import checks
 from django.template import Node, Template, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
@@ -11,6 +12,9 @@ from django.template.loader_tags import BlockNode, ExtendsNode, IncludeNode
 
 from .conf import DEFAULTS, PREFIX, settings
 from .templatetags.klimakronsj_head import klimakronsj_head
+
+#: What TASKS["default"] is when a site sets no TASKS (Django 6, and the django-tasks backport).
+IMMEDIATE = "immediate.ImmediateBackend"
 
 
 def _rate(name):
@@ -161,3 +165,40 @@ def check_base_template(app_configs=None, **kwargs):
             id="wagtail_klimakronsj.I001",
         )
     ]
+
+
+def _mail_timeout():
+    value = settings.MAIL_TIMEOUT
+    if value is None or (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    ):
+        return []
+    return [
+        checks.Error(
+            f"{PREFIX}MAIL_TIMEOUT must be a number of seconds (or None).",
+            id="wagtail_klimakronsj.E008",
+        )
+    ]
+
+
+@checks.register()
+def check_mail_sending(app_configs=None, **kwargs):
+    """Mail sent by the immediate tasks backend is sent inside the web request."""
+    errors = _mail_timeout()
+    tasks = getattr(django_settings, "TASKS", None) or {}
+    backend = tasks.get("default", {}).get("BACKEND", IMMEDIATE)
+    if backend.endswith(IMMEDIATE) and not django_settings.DEBUG:
+        errors.append(
+            checks.Warning(
+                "The immediate tasks backend sends every email inside the web request: a "
+                "slow mail server holds the web worker.",
+                hint=(
+                    "Use a tasks backend with a worker, e.g. django-tasks-db "
+                    "(TASKS = {'default': {'BACKEND': 'django_tasks_db.DatabaseBackend'}} "
+                    "and manage.py db_worker), and keep a mail timeout "
+                    f"({PREFIX}MAIL_TIMEOUT)."
+                ),
+                id="wagtail_klimakronsj.W002",
+            )
+        )
+    return errors

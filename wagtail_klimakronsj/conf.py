@@ -49,6 +49,10 @@ DEFAULTS = {
     # A timeout of None or 0 turns this caching off.
     "PAGE_CACHE": "default",
     "PAGE_CACHE_TIMEOUT": 3600,
+    # Seconds a mail connection may wait for the server when the site's backend sets no
+    # timeout itself (Django's SMTP backend without EMAIL_TIMEOUT or OPTIONS "timeout").
+    # None or 0 leaves the backend as it is.
+    "MAIL_TIMEOUT": 10,
     # Number of attempts to send one email before it is marked as failed.
     "MAIL_MAX_ATTEMPTS": 8,
     # Lock the event row while allocating seats. Only ever disabled to show the race.

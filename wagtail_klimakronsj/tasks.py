@@ -10,16 +10,22 @@ through ``django.core.mail``. A submission queues the event's mail task
 (``send_event_mail``) unless one is queued and not started yet, which then sends its
 emails as well; the task first writes the pending submissions' emails to the outbox
 (``workflow.write_submission_mail``), and each row is still claimed on its own.
+
+A connection waits at most ``MAIL_TIMEOUT`` seconds for a mail server when the site's
+backend sets no timeout of its own; when the server does not answer, the task's other
+emails wait for the same retry instead of each waiting for the server in turn.
 """
 
 import datetime
 import logging
+import smtplib
 
+import requests
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .compat import task
+from .compat import default_mailer, task
 from .conf import from_email, settings
 from .models import Notification, NotificationKind
 from .models.notifications import NotificationStatus
@@ -70,6 +76,38 @@ def _note_on_application(notification, status, now):
         )
 
 
+def mail_connection():
+    """A connection of the default mailer, with ``MAIL_TIMEOUT`` as its timeout when the
+    backend has a ``timeout`` left unset (Django's SMTP backend waits forever then)."""
+    connection = default_mailer()
+    timeout = settings.MAIL_TIMEOUT
+    if timeout and getattr(connection, "timeout", False) is None:
+        connection.timeout = timeout
+    return connection
+
+
+#: Errors meaning the mail server or provider did not answer (or could not be reached).
+UNREACHABLE = (
+    TimeoutError,
+    ConnectionError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    requests.ConnectionError,
+    requests.Timeout,
+)
+
+
+def unreachable(exc):
+    """Whether ``exc`` (or what it was raised from) says the server did not answer."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, UNREACHABLE):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def due(now=None):
     """Queued rows whose time has come."""
     now = now or timezone.now()
@@ -78,8 +116,9 @@ def due(now=None):
     )
 
 
-def deliver(notification_id):
-    """Send one queued notification now. Returns "sent", "retry", "failed" or "skipped"."""
+def deliver(notification_id, outcome=None):
+    """Send one queued notification now. Returns "sent", "retry", "failed" or "skipped".
+    ``outcome`` (a dict), when given, gets the error of a failed send as ``"error"``."""
     now = timezone.now()
     claimed = (
         due(now)
@@ -94,8 +133,11 @@ def deliver(notification_id):
             if not render(notification):
                 return _nothing_to_send(notification)
         message = build_message(notification)
-        message.send()
+        mail_connection().send_messages([message])
     except Exception as exc:  # noqa: BLE001 - any provider error: record and retry
+        if outcome is not None:
+            outcome["error"] = exc
+            outcome["next_attempt_at"] = None
         logger.warning(
             "Email %s failed (attempt %s): %s", notification.pk, notification.attempts, exc
         )
@@ -111,6 +153,8 @@ def deliver(notification_id):
         )
         _note_on_application(notification, "failed" if failed else "retrying", now)
         if not failed:
+            if outcome is not None:
+                outcome["next_attempt_at"] = next_attempt
             _schedule_retry(notification.pk, next_attempt)
         return "failed" if failed else "retry"
     status = getattr(message, "anymail_status", None)
@@ -183,14 +227,36 @@ def send_notification(notification_id):
     return deliver(notification_id)
 
 
+def postpone(notification_ids, when, error):
+    """Leave due rows queued until ``when`` (not attempted, so no attempt is counted)
+    and schedule their retry; returns the ids postponed."""
+    ids = list(due().filter(pk__in=notification_ids).values_list("pk", flat=True))
+    note = f"Not tried: the mail server did not answer ({type(error).__name__}: {error})"
+    Notification.objects.filter(pk__in=ids, status=NotificationStatus.QUEUED).update(
+        next_attempt_at=when, last_error=note[:2000]
+    )
+    for pk in ids:
+        _schedule_retry(pk, when)
+    return ids
+
+
 def _deliver_each(notification_ids):
+    """Deliver each row; once the server did not answer, the rest wait for the same
+    retry (so a hanging server holds the worker, or a request, for one timeout)."""
     outcomes = []
-    for notification_id in notification_ids:
+    notification_ids = list(notification_ids)
+    for position, notification_id in enumerate(notification_ids):
+        outcome = {}
         try:
-            outcomes.append(deliver(notification_id))
+            outcomes.append(deliver(notification_id, outcome))
         except Exception:  # noqa: BLE001 - the row stays for the cron command
             logger.exception("Could not deliver email %s", notification_id)
             outcomes.append("error")
+        when = outcome.get("next_attempt_at")
+        if when and unreachable(outcome.get("error")):
+            rest = postpone(notification_ids[position + 1 :], when, outcome["error"])
+            outcomes.extend("postponed" for _ in rest)
+            break
     return outcomes
 
 
@@ -246,12 +312,13 @@ def send_event_mail(event_id, after=None):
 
 def send_due(limit=None, now=None):
     """Write every pending submission's emails to the outbox (a mail task may have been
-    lost), then send every due queued row now; returns a dict of outcome counts."""
+    lost), then send every due queued row now; returns a dict of outcome counts
+    ("postponed": not tried because the server did not answer)."""
     from .workflow import write_submission_mail
 
     write_submission_mail()
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     ids = list(due(now).order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
-    for pk in ids:
-        counts[deliver(pk)] += 1
+    for outcome in _deliver_each(ids):  # a server that does not answer: one wait, not one each
+        counts[outcome] = counts.get(outcome, 0) + 1
     return counts

@@ -3,9 +3,12 @@
 Environment variables (all optional):
   DATABASE_URL-free on purpose: KLIMAKRONSJ_PG_NAME/HOST/PORT/USER/PASSWORD switch to PostgreSQL.
   DJANGO_DEBUG=0 turns debug off (the benchmark does); DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS.
-  KLIMAKRONSJ_TASKS=db uses django-tasks-db's worker (`manage.py db_worker`) for email.
+  KLIMAKRONSJ_TASKS=db uses django-tasks-db's worker (`manage.py db_worker`) for email
+  (example_site/run sets it and starts the worker; without it mail is sent in the request).
   ANYMAIL_BACKEND / ANYMAIL_API_URL point anymail at a provider (default: anymail's test backend
-  when DEBUG is on, so nothing leaves the machine).
+  when DEBUG is on, so nothing leaves the machine); EMAIL_HOST / EMAIL_PORT at an SMTP server.
+  KLIMAKRONSJ_MAIL_TIMEOUT (10): seconds any mail connection waits for the server.
+  PORT (8000) and KLIMAKRONSJ_HOST (localhost): where the site is served, for absolute links.
 """
 
 import os
@@ -92,6 +95,7 @@ if os.environ.get("KLIMAKRONSJ_PG_NAME"):
             "USER": os.environ.get("KLIMAKRONSJ_PG_USER", ""),
             "PASSWORD": os.environ.get("KLIMAKRONSJ_PG_PASSWORD", ""),
             "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,  # reconnect after a database restart
         }
     }
     INSTALLED_APPS.append("django.contrib.postgres")
@@ -133,8 +137,18 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "Klimakrønsj (example site)"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+# Where the site is served; example_site/run sets the default Site's hostname and port to
+# the same (`manage.py example_site_address`), so links in emails and JSON-LD carry the port.
+SITE_HOST = os.environ.get("KLIMAKRONSJ_HOST", "localhost")
+SITE_PORT = int(os.environ.get("PORT", "8000"))
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "WAGTAILADMIN_BASE_URL",
+    f"http://{SITE_HOST}" + ("" if SITE_PORT == 80 else f":{SITE_PORT}"),
+)
 WAGTAIL_I18N_ENABLED = False
+# Page addresses in ASCII as Norwegian sites write them (æ, ø, å as ae, o, a): the
+# admin proposes such slugs to editors, and the demo makes its own the same way.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 DEFAULT_FROM_EMAIL = "Klimakrønsj <klimakronsj@example.org>"
 WAGTAIL_KLIMAKRONSJ_ORGANISER_EMAILS = ["organiser@example.org"]
@@ -146,25 +160,46 @@ ANYMAIL = {
     # basic-auth credentials the provider's webhook must send ("user:password")
     "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "example:not-secret"),
 }
+# No mail connection waits longer than this for the server (a server that accepts and
+# never answers would otherwise hold the worker, or the request, for ever).
+MAIL_TIMEOUT = float(os.environ.get("KLIMAKRONSJ_MAIL_TIMEOUT", "10"))
+WAGTAIL_KLIMAKRONSJ_MAIL_TIMEOUT = MAIL_TIMEOUT
 _mail_backend = os.environ.get("ANYMAIL_BACKEND", "anymail.backends.test.EmailBackend")
+_mail_options = {}
+ANYMAIL["REQUESTS_TIMEOUT"] = MAIL_TIMEOUT  # anymail's providers over HTTP
 if os.environ.get("ANYMAIL_API_URL"):
     ANYMAIL["POSTMARK_SERVER_TOKEN"] = os.environ.get("ANYMAIL_TOKEN", "local-test-token")
     ANYMAIL["POSTMARK_API_URL"] = os.environ["ANYMAIL_API_URL"]
     ANYMAIL["REQUESTS_TIMEOUT"] = float(os.environ.get("ANYMAIL_TIMEOUT", "3"))
     _mail_backend = "anymail.backends.postmark.EmailBackend"
+elif os.environ.get("EMAIL_HOST"):
+    _mail_backend = "django.core.mail.backends.smtp.EmailBackend"
+    _mail_options = {
+        "host": os.environ["EMAIL_HOST"],
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "timeout": MAIL_TIMEOUT,
+    }
 if django.VERSION >= (6, 1):
-    MAILERS = {"default": {"BACKEND": _mail_backend}}
+    # Django 6.1: MAILERS, the SMTP timeout in OPTIONS
+    MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 else:
+    # Django 5.2 and 6.0: EMAIL_BACKEND and the EMAIL_* settings
     EMAIL_BACKEND = _mail_backend
+    EMAIL_TIMEOUT = MAIL_TIMEOUT
+    if _mail_options:
+        EMAIL_HOST = _mail_options["host"]
+        EMAIL_PORT = _mail_options["port"]
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if django.VERSION >= (6, 0):
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 if os.environ.get("KLIMAKRONSJ_TASKS") == "db":
+    # Mail is sent by `manage.py db_worker` (django-tasks-db, the `worker` extra), never
+    # in the request.
     INSTALLED_APPS.append("django_tasks_db")
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif django.VERSION < (6, 0):
-    INSTALLED_APPS.append("django_tasks")
+    INSTALLED_APPS.append("django_tasks")  # the tasks API's backport on Django 5.2
 
 LOGGING = {
     "version": 1,

@@ -12,10 +12,10 @@ import uuid
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 from wagtail.models import Locale, Page
 
 from ..freshness import mark_events_changed
+from ..slugs import page_slug
 
 TOPICS = [
     ("arealbruk", "Arealbruk"),
@@ -251,11 +251,13 @@ def create(archive_page, event):
     topics = get_topics(archive_page.locale)
     questions = _questions_by_text(event)
     groups = list(ParticipantGroup.objects.filter(event_id=event.pk)) if event else []
-    existing = set(model.objects.child_of(archive_page).values_list("slug", flat=True))
+    children = model.objects.child_of(archive_page)
+    existing = set(children.values_list("slug", flat=True))
+    titles = set(children.values_list("title", flat=True))  # slugs made by older versions
     created = []
     for index, data in enumerate(PROPOSALS):
-        slug = slugify(data["title"], allow_unicode=False)[:80]
-        if slug in existing:
+        slug = page_slug(data["title"])
+        if slug in existing or data["title"] in titles:
             continue
         proposal = model(
             title=data["title"],

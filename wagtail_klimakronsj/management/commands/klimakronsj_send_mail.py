@@ -24,6 +24,11 @@ class Command(BaseCommand):
             "{sent} sent, {retry} to retry later, {failed} failed for good, "
             "{skipped} taken by another sender.".format(**counts)
         )
+        if counts.get("postponed"):
+            self.stdout.write(
+                f"{counts['postponed']} not tried: the mail server did not answer; "
+                "they wait for the same retry."
+            )
         stuck = Notification.objects.filter(
             status=NotificationStatus.SENDING,
             created_at__lt=timezone.now() - datetime.timedelta(hours=1),
