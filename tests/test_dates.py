@@ -4,6 +4,7 @@ the workshop's time zone, whatever the host's TIME_ZONE and format modules."""
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.template import Context, Template
 from django.test import Client, override_settings
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from tests.apply_helpers import at
 from tests.conftest import make_event, make_form_page
 from wagtail_klimakronsj import dates, exports, notifications
+from wagtail_klimakronsj.models import PageFeedback
 
 D, T = datetime.date, datetime.time
 #: 07:00 UTC on 22 September 2027 is 09:00 in Oslo (summer time).
@@ -131,3 +133,16 @@ def test_event_page_and_form_page_dates(
 @override_settings(TIME_ZONE="UTC")
 def test_exports_write_times_in_the_workshops_zone():
     assert exports.neutralise(MORNING_UTC) == datetime.datetime(2027, 9, 22, 9, 0)
+
+
+@override_settings(TIME_ZONE="UTC")
+def test_the_admin_reports_write_english_dates_as_the_english_write_them(event, client):
+    feedback = PageFeedback.objects.create(page_id=event.pk, helpful=True, comment="Bra")
+    PageFeedback.objects.filter(pk=feedback.pk).update(created_at=MORNING_UTC)
+    admin = get_user_model().objects.create_superuser("admin", "a@example.org", "pw")
+    client.force_login(admin)
+    html = client.get(
+        f"/admin/klimakronsj/feedback/{event.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "22 Sep 2027, 09:00" in html
+    assert "09/22/2027" not in html

@@ -107,3 +107,16 @@ def test_form_with_errors_receipt_and_applicant_page_reflow(narrow, server, arti
     response = narrow.goto(server.manage_link(address))
     assert response.status == 200
     assert_reflows(narrow, f"applicant-{lang}", artifacts)
+
+
+def test_the_check_catches_a_page_that_scrolls_sideways(narrow, server):
+    """Control: a 400 px wide box in a 320 px viewport is reported, with its place."""
+    load(narrow, FORM)
+    narrow.evaluate(
+        """() => { const box = document.createElement("div"); box.className = "kk-wide";
+        box.style.width = "400px"; box.style.height = "10px";
+        document.querySelector("main").appendChild(box); }"""
+    )
+    result = narrow.evaluate(OVERFLOW)
+    assert result["scrollWidth"] > WIDTH
+    assert any(line.startswith("div.kk-wide") for line in result["out"]), result["out"]
