@@ -193,3 +193,10 @@ def test_archive_and_proposal(root_page, settings, language, found, page_2):
     assert title(client.get(archive.url + "?q=Bussvegar")) == f"{found} – Forslagsarkiv"
     assert title(client.get(archive.url + "?page=2")) == f"{page_2} – Forslagsarkiv"
     assert title(client.get(proposal.url)) == "Bussvegar og fortetting – Forslagsarkiv"
+
+
+def test_the_feedback_thanks_takes_focus(event):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert autofocused(client.get(event.url)) == []
+    (heading,) = autofocused(client.get(event.url + "?feedback=thanks"))
+    assert heading.startswith("<h2") and 'tabindex="-1"' in heading
