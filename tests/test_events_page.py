@@ -82,7 +82,7 @@ def test_stale_notice(client, root_page, settings):
     old = make_event(root_page, title="Old", slug="old", published_date=D(2021, 6, 11))
     html = client.get(old.url).content.decode()
     assert "kk-notice--stale" in html
-    assert "06/11/2021" in html  # English short date
+    assert "11 Jun 2021" in html  # English short date, not Django's US "06/11/2021"
     nynorsk = client.get(old.url, HTTP_ACCEPT_LANGUAGE="nn").content.decode()
     assert "11.06.2021" in nynorsk  # as the seed shows it: "Publisert 11.06.2021"
     new = make_event(root_page, title="New", slug="new")
@@ -94,10 +94,12 @@ def test_stale_notice(client, root_page, settings):
 def test_dates_follow_the_readers_language(client, root_page):
     event = make_event(root_page, title="Datoar", slug="datoar", sessions=[(D(2027, 9, 22), T(9), T(13))])
     english = client.get(event.url).content.decode()
-    assert "Wednesday Sept. 22, 2027" in english
-    assert "22. September" not in english
+    assert "Wednesday 22 September 2027, 09:00" in english
+    assert "Sept. 22" not in english and "a.m." not in english
     nynorsk = client.get(event.url, HTTP_ACCEPT_LANGUAGE="nn").content.decode()
-    assert "onsdag 22. september 2027" in nynorsk
+    assert "onsdag 22. september 2027, 09:00" in nynorsk
+    bokmal = client.get(event.url, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "onsdag 22. september 2027, 09:00" in bokmal
 
 
 def test_editor_text_is_escaped(client, root_page):

@@ -15,6 +15,8 @@ import tempfile
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from .timezone import local_zone
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -29,7 +31,7 @@ def neutralise(value):
         return value
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
-            value = timezone.localtime(value)
+            value = timezone.localtime(value, local_zone())
         return value.replace(tzinfo=None, microsecond=0)
     if isinstance(value, datetime.date):
         return value

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from .compat import get_page_model
 from .conf import settings
+from .form_messages import TOO_LONG
 from .models import PageFeedback
 
 THANKS_PARAMETER = "feedback"
@@ -39,12 +40,17 @@ class FeedbackForm(forms.Form):
         choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose Yes or No"),
+            "invalid_choice": _("Choose Yes or No"),
+        },
     )
     comment = forms.CharField(
         label=_("What were you looking for? (optional)"),
         help_text=_("Do not write personal information. We cannot answer here."),
         required=False,
         max_length=1000,
+        error_messages={"max_length": TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
     )
     # Honeypot: its wrapper has the hidden attribute (no CSS needed), the field is out of

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import FormBuilder
 
 from . import spam
+from .form_messages import EMAIL_INVALID, TOO_LONG, extra_question_messages, filter_texts
 from .models import Municipality, Role
 
 OTHER_ORGANISATION = "other"
@@ -129,6 +130,8 @@ class MunicipalitySelect(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
+        if final_attrs.get("data-kk-filter"):
+            final_attrs.update(filter_texts(len(self.rows)))
         options = municipality_options_html(self.rows)
         if value not in (None, ""):
             needle = f'<option value="{escape(value)}">'
@@ -200,15 +203,21 @@ class MunicipalityField(forms.Field):
 # -- the form ---------------------------------------------------------------------
 
 
-def _text(label, max_length, *, required=True, autocomplete=None, help_text="", **attrs):
+def _text(
+    label, max_length, *, required=True, autocomplete=None, help_text="", missing=None, **attrs
+):
     widget_attrs = {"maxlength": max_length, **attrs}
     if autocomplete:
         widget_attrs["autocomplete"] = autocomplete
+    messages = {"max_length": TOO_LONG}
+    if missing:
+        messages["required"] = missing
     return forms.CharField(
         label=label,
         max_length=max_length,
         required=required,
         help_text=help_text,
+        error_messages=messages,
         validators=[reject_control_characters],
         widget=forms.TextInput(attrs=widget_attrs),
     )
@@ -220,6 +229,7 @@ def _textarea(label, max_length, *, required=True, help_text=""):
         max_length=max_length,
         required=required,
         help_text=help_text,
+        error_messages={"max_length": TOO_LONG},
         validators=[reject_control_characters_multiline],
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": max_length}),
     )
@@ -239,11 +249,16 @@ class ApplicationForm(forms.Form):
     ]
     extra_prefix = "extra_"
 
-    full_name = _text(_("Full name"), 200, autocomplete="name")
+    full_name = _text(_("Full name"), 200, autocomplete="name", missing=_("Enter your full name"))
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
         help_text=_("We send the receipt and the decision here."),
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": EMAIL_INVALID,
+            "max_length": TOO_LONG,
+        },
         validators=[reject_control_characters],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254}),
     )
@@ -251,22 +266,18 @@ class ApplicationForm(forms.Form):
         label=_("Phone"),
         max_length=40,
         required=False,
+        error_messages={"max_length": TOO_LONG},
         validators=[reject_control_characters, phone_validator],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "maxlength": 40}),
     )
     municipality = MunicipalityField(
         label=_("Municipality"),
         help_text=_(
-            "Type the name or the number to find it. Not from a municipality? "
-            "Choose 'Another organisation' at the end of the list."
+            "The municipalities are listed by county, with the number after the name. "
+            "Not from a municipality? Choose 'Another organisation' at the end of the list."
         ),
-        widget=MunicipalitySelect(
-            attrs={
-                "autocomplete": "off",
-                "data-kk-filter": "true",
-                "data-kk-filter-label": _("Find by name or number"),
-            }
-        ),
+        error_messages={"required": _("Choose your municipality")},
+        widget=MunicipalitySelect(attrs={"autocomplete": "off", "data-kk-filter": "true"}),
     )
     organisation = _text(
         _("Other organisation"),
@@ -275,11 +286,17 @@ class ApplicationForm(forms.Form):
         autocomplete="organization",
         help_text=_("Only if you chose 'Another organisation': for example a county council."),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose your role")},
+    )
     position = _text(
         _("Position or sector"),
         200,
         autocomplete="organization-title",
+        missing=_("Enter your position or sector"),
         help_text=_("For example 'climate adviser' or 'planning and building'."),
     )
     interests = _textarea(_("What do you want to work on?"), 2000, required=False)
@@ -291,6 +308,7 @@ class ApplicationForm(forms.Form):
     )
     consent = forms.BooleanField(
         label=_("I consent to my answers being processed as the privacy statement describes."),
+        error_messages={"required": _("You must consent to apply")},
     )
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -434,7 +452,13 @@ def _json_value(value):
 
 
 class ExtraQuestionsBuilder(FormBuilder):
-    """Wagtail's form builder with length limits and the control-character rule."""
+    """Wagtail's form builder with length limits, the control-character rule, and error
+    messages that name the question (``extra_question_messages``)."""
+
+    def get_field_options(self, field):
+        options = super().get_field_options(field)
+        options["error_messages"] = extra_question_messages(field)
+        return options
 
     def create_singleline_field(self, field, options):
         options["validators"] = [reject_control_characters]

@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from django.conf import settings as django_settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.html import urlize
 from django.utils.translation import gettext_lazy as _
 
+from .dates import format_date, format_time_range
 from .links import absolute_url
 from .models import ApplicationStatus, NotificationKind
-from .timezone import local_zone
 
 DEFAULT_SUBJECTS = {
     NotificationKind.RECEIPT: _("We have received your application: {event}"),
@@ -92,12 +91,10 @@ def text_to_html(text):
 
 
 def format_sessions(event):
-    zone = local_zone()
     lines = []
     for session in event.sessions:
-        start = timezone.localtime(session.starts_at, zone)
-        end = timezone.localtime(session.ends_at, zone)
-        line = f"{date_format(start, 'l')} {date_format(start, 'DATE_FORMAT')}, {start:%H:%M}–{end:%H:%M}"
+        start, end = session.starts_at, session.ends_at
+        line = f"{format_date(start, 'l')} {format_date(start)}, {format_time_range(start, end)}"
         if session.title:
             line = f"{session.title}: {line}"
         lines.append(line)
@@ -130,11 +127,7 @@ def applicant_context(application, event, *, kind, request=None, manage_url=None
         "manage_url": manage_url,
         "meeting_url": event.meeting_url if carries_calendar(kind, application) else "",
         "position": seats.waiting_list_position(application),
-        "deadline": (
-            date_format(timezone.localtime(closes_at, local_zone()), "DATETIME_FORMAT")
-            if closes_at
-            else ""
-        ),
+        "deadline": (format_date(closes_at, "DATETIME_FORMAT") if closes_at else ""),
         "organiser": getattr(event, "organiser", ""),
         "group": str(application.group) if application.group_id else "",
     }

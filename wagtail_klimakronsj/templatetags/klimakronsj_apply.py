@@ -43,6 +43,37 @@ def klimakronsj_application_form(context, event):
     )
 
 
+#: Error codes whose message, when set for the field (not Django's default), says what
+#: to do with that very field ("Enter your full name"): the summary shows it without the label.
+NAMED_CODES = ("required", "invalid", "invalid_choice")
+
+
+def _default_message(field, code):
+    for klass in type(field).__mro__:
+        default = getattr(klass, "default_error_messages", {}).get(code)
+        if default is not None:
+            return default
+    return None
+
+
+def _names_the_field(field, error):
+    if error.code not in NAMED_CODES:
+        return False
+    message = field.error_messages.get(error.code)
+    return message is not None and message is not _default_message(field, error.code)
+
+
+@register.filter
+def summary_errors(bound_field):
+    """``[(message, with_label)]`` for the error summary: a message that already says which
+    answer is missing stands alone (as at the field), any other gets the label before it."""
+    errors = bound_field.errors
+    return [
+        (message, not bound_field.is_hidden and not _names_the_field(bound_field.field, error))
+        for message, error in zip(errors, errors.as_data(), strict=False)
+    ]
+
+
 @register.filter
 def summary_label(label):
     """A field label as the start of an error-summary line: no trailing full stop or colon."""

@@ -1,7 +1,12 @@
 /* Progressive enhancement for the application form (the form works without it):
    - a text box that filters the municipality list by name or number;
    - the "other organisation" field shown only when "Another organisation" is chosen;
-   - focus moves to the error summary after a failed submission. */
+   - focus on the error summary after a failed submission (the summary's autofocus
+     does it without JavaScript; this covers a browser that ignores it).
+   The words come from the page: data-kk-filter-label, data-kk-filter-hint (replaces
+   the select's own hint, which describes the list without the search box) and
+   data-kk-filter-status ("{shown} av 357 kommunar"), rendered by the server in the
+   page's language. */
 (function () {
   "use strict";
 
@@ -27,7 +32,10 @@
     status.className = "kk-filter__status";
     status.setAttribute("aria-live", "polite");
     status.id = select.id + "_filter_status";
-    input.setAttribute("aria-describedby", status.id);
+    var hint = document.getElementById(select.id + "_hint");
+    var hintText = select.getAttribute("data-kk-filter-hint");
+    if (hint && hintText) hint.textContent = hintText;
+    input.setAttribute("aria-describedby", (hint ? hint.id + " " : "") + status.id);
     wrapper.appendChild(label);
     wrapper.appendChild(input);
     wrapper.appendChild(status);
@@ -35,6 +43,7 @@
 
     var options = Array.prototype.slice.call(select.querySelectorAll("option"));
     var index = options.map(function (o) { return normalise(o.textContent); });
+    var statusText = select.getAttribute("data-kk-filter-status") || "{shown} / " + (options.length - 2);
     input.addEventListener("input", function () {
       var query = normalise(input.value.trim());
       var shown = 0;
@@ -47,7 +56,7 @@
       Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
         group.hidden = !group.querySelector("option:not([hidden])");
       });
-      status.textContent = query ? shown + " / " + (options.length - 2) : "";
+      status.textContent = query ? statusText.replace("{shown}", String(shown)) : "";
       if (shown === 1) {
         var match = options.filter(function (o) { return !o.hidden && o.value && o.value !== "other"; })[0];
         select.value = match.value;
@@ -75,7 +84,7 @@
       toggleOther(select);
     }
     var summary = document.getElementById("kk-error-summary");
-    if (summary) summary.focus();
+    if (summary && document.activeElement !== summary) summary.focus();
   }
 
   if (document.readyState === "loading") {
