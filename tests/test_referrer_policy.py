@@ -21,24 +21,16 @@ from tests.conftest import make_event, make_form_page
 from tests.desk_helpers import seed
 from wagtail_klimakronsj import links
 from wagtail_klimakronsj.admin_desk import propose_groups
+from wagtail_klimakronsj.checks import (
+    NULL_ORIGIN_POLICIES,
+    check_referrer_policy,
+    effective_referrer_policy,
+)
 from wagtail_klimakronsj.models import ApplicationStatus, Municipality, PageFeedback
 
 pytestmark = pytest.mark.django_db
 
 ORIGIN = "http://testserver"
-#: Policies under which a browser sends "Origin: null" with a same-origin form POST
-#: (Fetch, "serializing a request origin"; the others send the real origin).
-NULL_ORIGIN_POLICIES = {"no-referrer"}
-POLICIES = {
-    "no-referrer",
-    "no-referrer-when-downgrade",
-    "same-origin",
-    "origin",
-    "strict-origin",
-    "origin-when-cross-origin",
-    "strict-origin-when-cross-origin",
-    "unsafe-url",
-}
 
 
 class Forms(HTMLParser):
@@ -60,12 +52,14 @@ class Forms(HTMLParser):
                 self._form["fields"], self._form["button"] = [], None
                 self.forms.append(self._form)
         elif self._form is not None and tag in ("input", "button", "textarea", "select"):
-            name, kind = attrs.get("name"), (attrs.get("type") or "").lower()
-            if not name or "disabled" in attrs:
+            name, kind = attrs.get("name") or "", (attrs.get("type") or "").lower()
+            if "disabled" in attrs:
                 return
-            if tag == "button" or kind == "submit":
+            if (tag == "button" and kind in ("", "submit")) or kind == "submit":
                 if self._form["button"] is None:  # the first one is the one clicked
                     self._form["button"] = (name, attrs.get("value") or "")
+            elif not name or tag == "button":
+                return
             elif kind in ("checkbox", "radio"):
                 if "checked" in attrs:
                     self._form["fields"].append((name, attrs.get("value") or "on"))
@@ -77,28 +71,20 @@ class Forms(HTMLParser):
             self._form = None
 
 
-def effective_policy(response, parsed):
-    """The referrer policy a browser applies: the last known token of the header, then
-    of each meta tag in order (https://w3c.github.io/webappsec-referrer-policy/)."""
-    policy = ""
-    for value in [response.get("Referrer-Policy", ""), *parsed.meta_policies]:
-        tokens = [t.strip().lower() for t in value.split(",") if t.strip().lower() in POLICIES]
-        if tokens:
-            policy = tokens[-1]
-    return policy or "strict-origin-when-cross-origin"  # the browsers' default
-
-
 def browser_post(client, page_url, response, form):
     """Submit ``form`` of the page at ``page_url`` as a browser does under its policy."""
     if "noreferrer" in form["rel"].lower().split():
         policy = "no-referrer"
     else:
-        policy = effective_policy(response, Forms(response.content.decode()))
+        meta = Forms(response.content.decode()).meta_policies
+        policy = effective_referrer_policy(response.get("Referrer-Policy", ""), *meta)
+        policy = policy or "strict-origin-when-cross-origin"  # the browsers' default
     action = urlsplit(urljoin(ORIGIN + page_url, form["action"] or page_url))
     assert action.netloc == "testserver", action
     data = {}
-    for name, value in form["fields"] + ([form["button"]] if form["button"] else []):
-        data.setdefault(name, []).append(value)
+    for name, value in form["fields"] + [form["button"] or ("", "")]:
+        if name:
+            data.setdefault(name, []).append(value)
     headers = {"HTTP_SEC_FETCH_SITE": "same-origin"}
     if policy in NULL_ORIGIN_POLICIES:
         headers["HTTP_ORIGIN"] = "null"
@@ -230,3 +216,19 @@ def test_the_check_catches_a_no_referrer_page(site, monkeypatch):
     assert (policy, answer.status_code) == ("no-referrer", 403)
     with pytest.raises(AssertionError, match="Origin: null"):
         check(client, public_pages(client, event, form_page, application, expired))
+
+
+@pytest.mark.parametrize(
+    ("value", "warned"),
+    [
+        ("no-referrer", True),
+        (["origin", "no-referrer"], True),
+        ("no-referrer, strict-origin-when-cross-origin", False),
+        ("no-referrer, not-a-policy", True),
+        ("same-origin", False),
+        ("", False),
+    ],
+)
+def test_system_check_warns_of_a_site_wide_no_referrer(settings, value, warned):
+    settings.SECURE_REFERRER_POLICY = value
+    assert [w.id for w in check_referrer_policy()] == (["wagtail_klimakronsj.W005"] * warned)
