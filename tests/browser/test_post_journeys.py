@@ -173,6 +173,23 @@ def messages(page):
     return " ".join(page.locator(".messages").all_inner_texts())
 
 
+def referer_to_another_site(page, server):
+    """The Referer the page sends when the visitor follows a link to another site (this
+    server under another name: another origin to the browser)."""
+    away = server.base_url.replace("127.0.0.1", "localhost") + "/"
+    page.evaluate(
+        """url => {
+          const link = Object.assign(document.createElement("a"), {href: url, id: "kk-away"});
+          link.textContent = "away";
+          document.querySelector("main").append(link);
+        }""",
+        away,
+    )
+    with page.expect_request(away) as request, page.expect_navigation():
+        page.locator("#kk-away").click()
+    return request.value.all_headers().get("referer")
+
+
 # -- the applicant -------------------------------------------------------------------
 
 
@@ -203,7 +220,8 @@ def test_apply_on_the_form_page(page, server, made, artifacts):
     # Sent empty: the same page with the errors, nothing stored.
     submit(page, form.locator("button[type=submit]"), server)
     assert page.locator("#kk-error-summary").is_visible()
-    assert query(server, "SELECT id FROM wagtail_klimakronsj_application WHERE email = ?", address) == []
+    stored = "SELECT COUNT(*) FROM wagtail_klimakronsj_application WHERE event_id = ?"
+    assert query(server, stored, event["event"]) == [(0,)]
 
     fill_application(page.locator("form.kk-form"), address)
     submit(page, page.locator("form.kk-form button[type=submit]"), server)
@@ -212,12 +230,17 @@ def test_apply_on_the_form_page(page, server, made, artifacts):
     _pk, status, event_id = application_by_email(server, address)
     assert (status, event_id) == ("pending", event["event"])
     audit(page, "post-receipt-nn", artifacts)
+    assert referer_to_another_site(page, server) is None  # the receipt's address is signed
 
 
-def test_apply_on_the_event_page(page, server, made):
-    """"Show the form on this page": the form is on the event page and posts to the form page."""
+def test_apply_on_the_event_page(page, chromium, server, made):
+    """"Show the form on this page": the form is on the event page and posts to the form
+    page, with this visitor's CSRF token though another visitor saw the page first."""
     event = made["embedded"]
     address = f"embedded-{uuid.uuid4().hex[:6]}@example.org"
+    other, other_tab = _context(chromium, server)
+    load(other_tab, event["event_path"])  # the cached parts are stored now
+    other.close()
     load(page, event["event_path"])
     form = page.locator("#kk-apply form.kk-form")
     assert form.count() == 1
@@ -249,7 +272,10 @@ def test_withdraw_from_the_link_in_the_receipt(page, server, made, artifacts):
     assert page.locator(".kk-notice--success").is_visible()
     assert page.locator("form.kk-form").count() == 0
     assert status_of(server, pk) == "withdrawn"
+    receipt, confirmation = server.emails_to(address)  # as the notice says
+    assert confirmation["Subject"] != receipt["Subject"]
     audit(page, "post-withdrawn-nn", artifacts)
+    assert referer_to_another_site(page, server) is None
 
 
 def test_expired_link_sends_a_new_one(page, server, made, artifacts):
