@@ -71,7 +71,10 @@ def test_own_page_shows_status_and_answers_only(client, setup):
     assert "Ola Secret" in html
     assert "Kari" not in html  # nobody else's data
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    # The token in the address never leaves the site in a Referer, and the withdrawal
+    # form still posts with its real Origin ("no-referrer" made it Origin: null, a 403).
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
     own = client.get(url(a)).content.decode()
     assert "Favourite tool" in own and "Spade" in own and "Transport" in own
 

@@ -16,6 +16,21 @@ from .templatetags.klimakronsj_head import klimakronsj_head
 #: What TASKS["default"] is when a site sets no TASKS (Django 6, and the django-tasks backport).
 IMMEDIATE = "immediate.ImmediateBackend"
 
+#: Every referrer policy a browser knows; of a list, it applies the last one it knows.
+REFERRER_POLICIES = {
+    "no-referrer",
+    "no-referrer-when-downgrade",
+    "same-origin",
+    "origin",
+    "strict-origin",
+    "origin-when-cross-origin",
+    "strict-origin-when-cross-origin",
+    "unsafe-url",
+}
+#: The policies under which a browser posts a form with ``Origin: null``, even to its
+#: own page (Fetch, "serializing a request origin"), which Django's CSRF check refuses.
+NULL_ORIGIN_POLICIES = {"no-referrer"}
+
 
 def _rate(name):
     value = getattr(settings, name)
@@ -32,6 +47,38 @@ def _rate(name):
             )
         ]
     return []
+
+
+def effective_referrer_policy(*values):
+    """The policy a browser applies given these ``Referrer-Policy`` values in order
+    (header, then meta tags; each a comma-separated string or a list): the last
+    policy it knows, or "" for none."""
+    policy = ""
+    for value in values:
+        tokens = value.split(",") if isinstance(value, str) else list(value or ())
+        known = [t.strip().lower() for t in tokens if t.strip().lower() in REFERRER_POLICIES]
+        policy = known[-1] if known else policy
+    return policy
+
+
+@checks.register(checks.Tags.security)
+def check_referrer_policy(app_configs=None, **kwargs):
+    """A site-wide ``no-referrer`` makes every form of the package answer 403."""
+    if "django.middleware.security.SecurityMiddleware" not in django_settings.MIDDLEWARE:
+        return []
+    policy = effective_referrer_policy(getattr(django_settings, "SECURE_REFERRER_POLICY", ""))
+    if policy not in NULL_ORIGIN_POLICIES:
+        return []
+    return [
+        checks.Warning(
+            f"SECURE_REFERRER_POLICY is {policy!r}: browsers then send 'Origin: null' with "
+            "every form POST, and Django's CSRF check refuses the application form, the "
+            "withdrawal and the organiser's desk (403).",
+            hint="Use 'same-origin' (Django's default) or 'strict-origin-when-cross-origin'. "
+            "The pages with an applicant's signed link send 'same-origin' themselves.",
+            id="wagtail_klimakronsj.W005",
+        )
+    ]
 
 
 @checks.register()

@@ -8,6 +8,13 @@ from .conf import settings
 
 MANAGE_SALT = "wagtail_klimakronsj.applicant"
 
+#: The referrer policy of every page whose address holds a signed token (the
+#: applicant's page, its link-problem pages, the receipt). "same-origin": the address
+#: never leaves the site in a ``Referer``, and a form on the page still posts with its
+#: real ``Origin``. Not "no-referrer": with it browsers send ``Origin: null`` on every
+#: POST, even to the same page, and Django's CSRF check refuses it (403).
+PRIVATE_REFERRER_POLICY = "same-origin"
+
 
 class LinkExpired(Exception):
     """The signature is right but the link is older than ``MANAGE_LINK_MAX_AGE_DAYS``."""
@@ -19,6 +26,15 @@ class LinkExpired(Exception):
 
 class LinkInvalid(Exception):
     """The link was changed or was never issued by this site."""
+
+
+def private_response(response):
+    """Headers of a page reached through a signed link: not stored, not indexed, and
+    its address not sent to other sites (``PRIVATE_REFERRER_POLICY``)."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = PRIVATE_REFERRER_POLICY
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def _signer():

@@ -31,13 +31,6 @@ class WithdrawForm(forms.Form):
     )
 
 
-def _private(response):
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _base_context():
     return {"base_template": settings.BASE_TEMPLATE or "wagtail_klimakronsj/base.html"}
 
@@ -45,7 +38,8 @@ def _base_context():
 def link_problem(request, problem, *, status, token=None, application=None):
     context = _base_context()
     context.update({"problem": problem, "token": token, "application": application})
-    return _private(TemplateResponse(request, LINK_PROBLEM_TEMPLATE, context, status=status))
+    response = TemplateResponse(request, LINK_PROBLEM_TEMPLATE, context, status=status)
+    return links.private_response(response)
 
 
 def answers_for(application, form_fields):
@@ -122,7 +116,7 @@ def applicant_page(request, token):
             and application.status == ApplicationStatus.WITHDRAWN,
         }
     )
-    return _private(TemplateResponse(request, APPLICANT_TEMPLATE, context))
+    return links.private_response(TemplateResponse(request, APPLICANT_TEMPLATE, context))
 
 
 @require_http_methods(["POST"])

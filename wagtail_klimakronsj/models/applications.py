@@ -450,9 +450,7 @@ class ApplicationFormPageMixin(models.Model):
             context,
             status=200 if application is not None else 400,
         )
-        response["Cache-Control"] = "private, no-store"
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return links.private_response(response)
 
 
 class AbstractApplicationFormPage(ApplicationFormPageMixin, Page):
