@@ -255,3 +255,12 @@ def send_due(limit=None, now=None):
     for pk in ids:
         counts[deliver(pk)] += 1
     return counts
+
+
+@task
+def release_unconfirmed_seats():
+    """The task: release the seats held unconfirmed past their time and offer them on
+    (``workflow.release_unconfirmed``). Returns the number released."""
+    from .workflow import release_unconfirmed
+
+    return release_unconfirmed()
