@@ -131,7 +131,10 @@ def test_the_database_decides_not_the_cache(client, first_come, django_capture_o
     assert first["Location"] and Application.objects.count() == 1
 
 
-def test_the_nonce_is_unique_per_event_in_the_database(first_come):
+@pytest.mark.parametrize("locking", [True, False])
+def test_the_nonce_is_unique_per_event_in_the_database(first_come, settings, locking):
+    """Checked under the lock; without it (a control run) the constraint refuses it."""
+    settings.WAGTAIL_KLIMAKRONSJ_SEAT_LOCKING = locking
     event, _form_page = first_come
     seats.apply(event, fields(1, form_nonce="abc"))
     with pytest.raises(seats.FormAlreadyUsed):
