@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import types
 
 import pytest
 from django.core import mail
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from tests.apply_helpers import form_data as base_form_data
 from tests.conftest import make_event, make_form_page
-from wagtail_klimakronsj import confirmation, links, seats, workflow
+from wagtail_klimakronsj import confirmation, links, seats, tasks, workflow
 from wagtail_klimakronsj.admin_desk import event_counts
 from wagtail_klimakronsj.models import (
     Application,
@@ -319,3 +320,34 @@ def test_the_desk_counts_held_seats_as_taken(confirmed_event):
     seats.apply(event, fields(1))
     counts = event_counts(event)
     assert (counts["taken"], counts["left"], counts["unconfirmed"]) == (1, 0, 1)
+
+
+def test_a_held_seat_queues_its_release_where_the_backend_can_defer(
+    confirmed_event, monkeypatch, django_capture_on_commit_callbacks
+):
+    event, form_page = confirmed_event
+    deferred = []
+
+    class DeferringTask:
+        def get_backend(self):
+            return types.SimpleNamespace(supports_defer=True)
+
+        def using(self, run_after):
+            deferred.append(run_after)
+            return types.SimpleNamespace(enqueue=lambda: None)
+
+    monkeypatch.setattr(tasks, "release_unconfirmed_seats", DeferringTask())
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(event, form_page, fields(1))
+        workflow.submit(event, form_page, fields(2))  # waiting list: nothing to release
+    assert deferred == [Application.objects.get(email="p1@example.org").confirm_by]
+
+
+def test_the_release_task_releases(confirmed_event, monkeypatch):
+    event, _form_page = confirmed_event
+    seats.apply(event, fields(1))
+    later = timezone.now() + datetime.timedelta(hours=25)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    result = tasks.release_unconfirmed_seats.enqueue()
+    assert result.return_value == 1
+    assert Application.objects.get().status == ApplicationStatus.EXPIRED
