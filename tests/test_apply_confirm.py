@@ -351,3 +351,14 @@ def test_the_release_task_releases(confirmed_event, monkeypatch):
     result = tasks.release_unconfirmed_seats.enqueue()
     assert result.return_value == 1
     assert Application.objects.get().status == ApplicationStatus.EXPIRED
+
+
+def test_waiting_list_positions_count_only_confirmed_applicants_ahead(confirmed_event):
+    event, _form_page = confirmed_event
+    seats.apply(event, fields(0))  # holds the seat
+    bots = [seats.apply(event, fields(i))[0] for i in range(1, 4)]  # never confirm
+    person = seats.apply(event, fields(9))[0]
+    assert seats.waiting_list_position(person) == 4  # the queue as it is
+    assert seats.waiting_list_position(person, event) == 1  # the offers it will get
+    confirmation.confirm(bots[1])
+    assert seats.waiting_list_position(person, event) == 2

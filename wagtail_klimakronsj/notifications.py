@@ -129,7 +129,7 @@ def applicant_context(application, event, *, kind, request=None, manage_url=None
         "sessions": format_sessions(event),
         "manage_url": manage_url,
         "meeting_url": event.meeting_url if carries_calendar(kind, application) else "",
-        "position": seats.waiting_list_position(application),
+        "position": seats.waiting_list_position(application, event),
         "deadline": (
             date_format(timezone.localtime(closes_at, local_zone()), "DATETIME_FORMAT")
             if closes_at

@@ -499,13 +499,18 @@ def promote_waiting_list(event, *, _locked=False):
     return changes
 
 
-def waiting_list_position(application):
-    """1-based place on the waiting list, or None."""
+def waiting_list_position(application, event=None):
+    """1-based place on the waiting list, or None. ``event``: the application's event,
+    when loaded; on one that ``requires_confirmation`` only confirmed applicants ahead
+    count (the others are never offered a seat, see ``promote_waiting_list``)."""
     if application.status != ApplicationStatus.WAITLISTED:
         return None
     ahead = Application.objects.filter(
         event_id=application.event_id, status=ApplicationStatus.WAITLISTED
-    ).filter(
+    )
+    if event is not None and getattr(event, "requires_confirmation", False):
+        ahead = ahead.filter(email_confirmed_at__isnull=False)
+    ahead = ahead.filter(
         Q(submitted_at__lt=application.submitted_at)
         | Q(submitted_at=application.submitted_at, pk__lt=application.pk)
     )

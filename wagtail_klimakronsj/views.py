@@ -128,7 +128,7 @@ def applicant_page(request, token):
             "application": application,
             "event": event,
             "status_label": ApplicationStatus(application.status).label,
-            "waiting_list_position": seats.waiting_list_position(application),
+            "waiting_list_position": seats.waiting_list_position(application, event),
             "answers": answers_for(application, form_fields),
             "withdraw_form": form if can_withdraw else None,
             "just_withdrawn": request.GET.get("withdrawn") == "1"
@@ -186,7 +186,7 @@ def confirm_email(request, token):
             "event": event,
             "can_confirm": can_confirm,
             "status_label": ApplicationStatus(application.status).label,
-            "waiting_list_position": seats.waiting_list_position(application),
+            "waiting_list_position": seats.waiting_list_position(application, event),
             "manage_url": links.manage_path(application),
             "time_zone": settings.TIME_ZONE,
         }

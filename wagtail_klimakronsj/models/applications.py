@@ -464,7 +464,9 @@ class ApplicationFormPageMixin(models.Model):
             }
         )
         if application is not None and kind == "new":
-            context["waiting_list_position"] = seats.waiting_list_position(application)
+            context["waiting_list_position"] = seats.waiting_list_position(
+                application, context["event"]
+            )
             context["manage_url"] = links.manage_url(application, request=request)
             context["time_zone"] = klimakronsj_settings.TIME_ZONE
         response = TemplateResponse(
