@@ -177,7 +177,7 @@ def confirm_email(request, token):
     can_confirm = not application.email_confirmed_at and application.status in CONFIRMABLE
     if request.method == "POST" and can_confirm and ConfirmEmailForm(request.POST).is_valid():
         workflow.confirm_email(application, request=request)
-        return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(request.path + "?confirmed=1")
     event = get_page_model().objects.filter(pk=application.event_id).specific().first()
     context = _base_context()
     context.update(
@@ -185,6 +185,7 @@ def confirm_email(request, token):
             "application": application,
             "event": event,
             "can_confirm": can_confirm,
+            "just_confirmed": request.GET.get("confirmed") == "1",
             "status_label": ApplicationStatus(application.status).label,
             "waiting_list_position": seats.waiting_list_position(application, event),
             "manage_url": links.manage_path(application),
