@@ -62,6 +62,7 @@ def event_data(sessions=None, **overrides):
         "seat_policy": "review",
         "municipality_cap": "",
         "waiting_list": "on",
+        "confirmation_hours": "24",
         "show_seats_left": "on",
         "applications_open_date": "",
         "applications_open_time": "",

@@ -141,11 +141,15 @@ def safe_next(request, fallback):
 def event_counts(event):
     counts = seats.seat_counts(event.pk)
     accepted = counts[ApplicationStatus.ACCEPTED]
+    taken = accepted + counts[ApplicationStatus.UNCONFIRMED]  # a held seat is taken
     return {
         "event": event,
         "limit": event.seat_limit,
-        "taken": accepted,
-        "left": max(event.seat_limit - accepted, 0),
+        "taken": taken,
+        "accepted": accepted,
+        "unconfirmed": counts[ApplicationStatus.UNCONFIRMED],
+        "expired": counts[ApplicationStatus.EXPIRED],
+        "left": max(event.seat_limit - taken, 0),
         "waiting": counts[ApplicationStatus.WAITLISTED],
         "pending": counts[ApplicationStatus.PENDING],
         "declined": counts[ApplicationStatus.DECLINED],

@@ -7,6 +7,9 @@ from django.urls import reverse
 from .conf import settings
 
 MANAGE_SALT = "wagtail_klimakronsj.applicant"
+#: Another salt: the receipt page shows the manage link to whoever sent the form, so the
+#: confirmation link (sent only by email) must not be derivable from it.
+CONFIRM_SALT = "wagtail_klimakronsj.confirm_email"
 
 #: The referrer policy of every page whose address holds a signed token (the
 #: applicant's page, its link-problem pages, the receipt). "same-origin": the address
@@ -64,6 +67,26 @@ def read_manage_token(token):
     if not value.isdigit():
         raise LinkInvalid()
     return int(value)
+
+
+def confirm_token(application):
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(application.pk))
+
+
+def read_confirm_token(token):
+    """The application id in a confirmation link; raises ``LinkInvalid``. The link does
+    not expire: the application's status says whether there is anything to confirm."""
+    try:
+        value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(token)
+    except signing.BadSignature as exc:
+        raise LinkInvalid() from exc
+    if not value.isdigit():
+        raise LinkInvalid()
+    return int(value)
+
+
+def confirm_path(application):
+    return reverse("wagtail_klimakronsj:applicant_confirm", args=[confirm_token(application)])
 
 
 def manage_path(application):

@@ -22,7 +22,7 @@ from django.utils.html import urlize
 from django.utils.translation import gettext_lazy as _
 
 from .dates import format_date, format_time_range
-from .links import absolute_url
+from .links import absolute_url, confirm_path
 from .models import ApplicationStatus, NotificationKind
 
 DEFAULT_SUBJECTS = {
@@ -126,12 +126,36 @@ def applicant_context(application, event, *, kind, request=None, manage_url=None
         "sessions": format_sessions(event),
         "manage_url": manage_url,
         "meeting_url": event.meeting_url if carries_calendar(kind, application) else "",
-        "position": seats.waiting_list_position(application),
+        "position": seats.waiting_list_position(application, event),
         "deadline": (format_date(closes_at, "DATETIME_FORMAT") if closes_at else ""),
         "organiser": getattr(event, "organiser", ""),
         "group": str(application.group) if application.group_id else "",
     }
+    if needs_confirmation(kind, application, event):
+        context["confirm_url"] = _absolute(confirm_path(application), event, request, base_url)
+        context["confirm_by"] = (
+            format_date(application.confirm_by, "DATETIME_FORMAT")
+            if application.confirm_by and application.status == ApplicationStatus.UNCONFIRMED
+            else ""
+        )
     return context
+
+
+#: The emails that carry the confirmation link while the address is unconfirmed.
+WITH_CONFIRMATION = (NotificationKind.RECEIPT, NotificationKind.MANAGE_LINK)
+
+
+def needs_confirmation(kind, application, event):
+    """Whether this email carries the link that confirms the applicant's address: the
+    receipt (or a new link) of a seat held unconfirmed, or of a place on the waiting list
+    of an event that offers seats only to confirmed applicants."""
+    if kind not in WITH_CONFIRMATION or application.email_confirmed_at:
+        return False
+    if application.status == ApplicationStatus.UNCONFIRMED:
+        return True
+    return application.status == ApplicationStatus.WAITLISTED and bool(
+        getattr(event, "requires_confirmation", False)
+    )
 
 
 def placeholder_values(context):
@@ -262,6 +286,7 @@ STATUS_EMAILS = {
     ("decision", ApplicationStatus.WAITLISTED): NotificationKind.WAITLISTED,
     ("decision", ApplicationStatus.DECLINED): NotificationKind.DECLINED,
     ("promotion", ApplicationStatus.ACCEPTED): NotificationKind.PROMOTED,
+    ("confirmation", ApplicationStatus.ACCEPTED): NotificationKind.ACCEPTED,
     ("withdrawal", ApplicationStatus.WITHDRAWN): NotificationKind.WITHDRAWN,
 }
 

@@ -22,9 +22,16 @@ from wagtail.log_actions import registry as log_registry
 from .compat import get_page_model
 from .conf import settings
 from .freshness import EVENT_STAMPED, mark_events_changed
-from .models import Application, ApplicationStatus, SeatPolicy
+from .models import SEAT_HOLDING, Application, ApplicationStatus, SeatPolicy
 
-ACTIVE = (ApplicationStatus.PENDING, ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED)
+ACTIVE = (
+    ApplicationStatus.PENDING,
+    ApplicationStatus.UNCONFIRMED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.WAITLISTED,
+)
+
+_HOLDING_VALUES = [status.value for status in SEAT_HOLDING]
 
 LOG_ACTIONS = {
     ApplicationStatus.PENDING: "wagtail_klimakronsj.submit",
@@ -32,11 +39,17 @@ LOG_ACTIONS = {
     ApplicationStatus.WAITLISTED: "wagtail_klimakronsj.waitlist",
     ApplicationStatus.DECLINED: "wagtail_klimakronsj.decline",
     ApplicationStatus.WITHDRAWN: "wagtail_klimakronsj.withdraw",
+    ApplicationStatus.EXPIRED: "wagtail_klimakronsj.expire",
 }
 
 
 class NoSeatsLeft(Exception):
     """The event is full and takes no waiting list."""
+
+
+class FormAlreadyUsed(Exception):
+    """The form (its one-time nonce) already sent an application for someone else: one
+    form load serves one application."""
 
 
 class MunicipalityNotOffered(Exception):
@@ -176,12 +189,22 @@ def seat_counts(event_id):
     return row
 
 
+def seats_held(event_id):
+    """The seats taken at one event: accepted, or held unconfirmed (``SEAT_HOLDING``)."""
+    return Application.objects.filter(event_id=event_id, status__in=SEAT_HOLDING).count()
+
+
 def _accepted_in_municipality(event_id, municipality_id):
     if municipality_id is None:
         return 0
     return Application.objects.filter(
-        event_id=event_id, status=ApplicationStatus.ACCEPTED, municipality_id=municipality_id
+        event_id=event_id, status__in=SEAT_HOLDING, municipality_id=municipality_id
     ).count()
+
+
+def hold_until(event, now=None):
+    """When a seat held now for an unconfirmed applicant is released."""
+    return (now or timezone.now()) + datetime.timedelta(hours=event.confirmation_hours)
 
 
 def _room_for(event, application, accepted_count, in_municipality=None):
@@ -199,27 +222,29 @@ def _room_for(event, application, accepted_count, in_municipality=None):
     return None
 
 
-def _before_applying(event, email_key, municipality_id, *, count_seats):
+def _before_applying(event, email_key, municipality_id, *, count_seats, form_nonce=""):
     """After the lock, in one query: the id of this email's application for the event
-    (or None), the accepted count (up to the seat limit), and the accepted count in the
-    municipality (up to the cap) when the event has one (None when not counted). Raises ``MunicipalityNotOffered`` when
-    ``municipality_id`` names no active municipality."""
+    (or None), the id of the application this form sent already (or None), the seats
+    taken (up to the seat limit), and those taken in the municipality (up to the cap)
+    when the event has one (None when not counted). Raises ``MunicipalityNotOffered``
+    when ``municipality_id`` names no active municipality."""
     meta = Application._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     municipalities = Application._meta.get_field("municipality").related_model._meta
-    event_col, key_col, status_col, municipality_col, pk_col = (
+    event_col, key_col, status_col, municipality_col, pk_col, nonce_col = (
         quote(meta.get_field(name).column)
-        for name in ("event", "email_key", "status", "municipality", "id")
+        for name in ("event", "email_key", "status", "municipality", "id", "form_nonce")
     )
     # Plain SQL: the ORM spends more time building this statement than the database
     # spends answering it. Only quoted column names are interpolated; values are params.
     # The counts stop at the limit they are compared with (the seats, the cap), so
     # their cost does not grow with the applications beyond it.
-    accepted = f"SELECT 1 FROM {table} WHERE {event_col} = %s AND {status_col} = %s"  # noqa: S608
+    accepted = f"SELECT 1 FROM {table} WHERE {event_col} = %s AND {status_col} IN (%s, %s)"  # noqa: S608
     duplicate = f"SELECT {pk_col} FROM {table} WHERE {event_col} = %s AND {key_col} = %s LIMIT 1"  # noqa: S608
-    columns = [f"({duplicate})"]
-    params = [event.pk, email_key]
+    same_form = f"SELECT {pk_col} FROM {table} WHERE {event_col} = %s AND {nonce_col} = %s LIMIT 1"  # noqa: S608
+    columns = [f"({duplicate})", f"({same_form})"]
+    params = [event.pk, email_key, event.pk, form_nonce or None]
     if municipality_id is not None:
         offered = (
             f"SELECT 1 FROM {quote(municipalities.db_table)} "  # noqa: S608
@@ -230,22 +255,22 @@ def _before_applying(event, email_key, municipality_id, *, count_seats):
         params.append(municipality_id)
     if count_seats:
         columns.append(f"(SELECT COUNT(*) FROM ({accepted} LIMIT %s) seats)")  # noqa: S608
-        params += [event.pk, ApplicationStatus.ACCEPTED.value, event.seat_limit]
+        params += [event.pk, *_HOLDING_VALUES, event.seat_limit]
         if event.municipality_cap and municipality_id is not None:
             capped = f"{accepted} AND {municipality_col} = %s LIMIT %s"
             columns.append(f"(SELECT COUNT(*) FROM ({capped}) cap)")  # noqa: S608
-            params += [event.pk, ApplicationStatus.ACCEPTED.value, municipality_id]
+            params += [event.pk, *_HOLDING_VALUES, municipality_id]
             params.append(event.municipality_cap)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns), params)
         row = list(cursor.fetchone()) + [None, None]
     if municipality_id is not None:
-        if row.pop(1) is None:
+        if row.pop(2) is None:
             raise MunicipalityNotOffered(municipality_id)
-    existing, accepted_count, in_municipality = row[0], row[1] or 0, row[2]
+    existing, same_form, accepted_count, in_municipality = row[0], row[1], row[2] or 0, row[3]
     if count_seats and event.municipality_cap and municipality_id is None:
         in_municipality = 0
-    return existing, accepted_count, in_municipality
+    return existing, same_form, accepted_count, in_municipality
 
 
 def _log(instance, action, *, user=None, data=None):
@@ -293,7 +318,12 @@ def apply(
     Returns ``(application, created, changes)``. When the same email (trimmed,
     case-insensitive) already applied for this event, returns the existing
     application with ``created=False`` and stores nothing. Raises ``NoSeatsLeft``
-    when a first-come event is full and keeps no waiting list.
+    when a first-come event is full and keeps no waiting list, and ``FormAlreadyUsed``
+    when ``fields["form_nonce"]`` (the form's one-time value) already sent the
+    application of another email: one form serves one application (the same one sent
+    twice, a double click, returns that application with ``created=False``).
+    On an event that ``requires_confirmation``, a free seat is held (``UNCONFIRMED``,
+    until ``confirm_by``) rather than given.
     ``before_insert(application)`` runs in the transaction once the first status is
     decided, before the insert (the workflow notes there what the emails must say).
     ``on_created(application, queue_task)`` runs in the same transaction after the insert;
@@ -301,14 +331,23 @@ def apply(
     event's emails (``lock_event_for_submission``).
     """
     email_key = Application.normalise_email(fields.get("email"))
+    form_nonce = fields.get("form_nonce") or ""
     try:
         with transaction.atomic():
             stamped, queue_task = lock_event_for_submission(event.pk, _event_model(event))
             application = Application(event_id=event.pk, **fields)
             count_seats = event.seat_policy == SeatPolicy.FIRST_COME and not held_for_review
-            existing, accepted, in_municipality = _before_applying(
-                event, email_key, application.municipality_id, count_seats=count_seats
+            existing, same_form, accepted, in_municipality = _before_applying(
+                event,
+                email_key,
+                application.municipality_id,
+                count_seats=count_seats,
+                form_nonce=form_nonce,
             )
+            if same_form is not None and same_form != existing:
+                if queue_task:
+                    release_mail_claim(event.pk)
+                raise FormAlreadyUsed()
             if existing is not None:
                 if queue_task:  # nothing new to send: leave the mail task unclaimed
                     release_mail_claim(event.pk)
@@ -319,6 +358,9 @@ def apply(
             if count_seats:
                 if _room_for(event, application, accepted, in_municipality) is None:
                     status = ApplicationStatus.ACCEPTED
+                    if event.requires_confirmation:
+                        status = ApplicationStatus.UNCONFIRMED
+                        application.confirm_by = hold_until(event)
                 elif event.waiting_list:
                     status = ApplicationStatus.WAITLISTED
                 else:
@@ -342,6 +384,11 @@ def apply(
         # Only without the lock can two requests race to the insert; the first one won.
         existing = Application.objects.filter(event_id=event.pk, email_key=email_key).first()
         if existing is None:
+            if (
+                form_nonce
+                and Application.objects.filter(event_id=event.pk, form_nonce=form_nonce).exists()
+            ):
+                raise FormAlreadyUsed() from None
             raise
         return existing, False, []
 
@@ -369,9 +416,7 @@ def decide(event, application_ids, new_status, *, user=None):
             .exclude(erased_at__isnull=False)
             .order_by("submitted_at", "pk")
         )
-        accepted = Application.objects.filter(
-            event_id=event.pk, status=ApplicationStatus.ACCEPTED
-        ).count()
+        accepted = seats_held(event.pk)
         now = timezone.now()
         freed = 0
         for application in applications:
@@ -380,13 +425,15 @@ def decide(event, application_ids, new_status, *, user=None):
             if application.status == ApplicationStatus.WITHDRAWN:
                 refusals.append(Refusal(application, _("The applicant has withdrawn.")))
                 continue
+            holds_seat = application.status in SEAT_HOLDING
             if new_status == ApplicationStatus.ACCEPTED:
-                reason = _room_for(event, application, accepted)
-                if reason:
-                    refusals.append(Refusal(application, reason))
-                    continue
-                accepted += 1
-            elif application.status == ApplicationStatus.ACCEPTED:
+                if not holds_seat:  # a seat held unconfirmed is the applicant's already
+                    reason = _room_for(event, application, accepted)
+                    if reason:
+                        refusals.append(Refusal(application, reason))
+                        continue
+                    accepted += 1
+            elif holds_seat:
                 accepted -= 1
                 freed += 1
             changes.append(
@@ -407,7 +454,7 @@ def withdraw(application):
         application.refresh_from_db()
         if application.status == ApplicationStatus.WITHDRAWN:
             return changes
-        was_accepted = application.status == ApplicationStatus.ACCEPTED
+        was_accepted = application.status in SEAT_HOLDING
         changes.append(
             _set_status(application, ApplicationStatus.WITHDRAWN, "withdrawal", stamped=stamped)
         )
@@ -422,19 +469,21 @@ def promote_waiting_list(event, *, _locked=False):
     """Give free seats to the waiting list in order of application, exactly once each.
 
     Skips applicants whose municipality is at its cap and applications held for
-    review. Returns the promotions as ``StatusChange`` records.
+    review; on an event that ``requires_confirmation``, also those who have not
+    confirmed their email address (they keep their place and are offered a seat once
+    they do). Returns the promotions as ``StatusChange`` records.
     """
     changes = []
     with transaction.atomic():
         stamped = _locked or lock_event(event.pk, _event_model(event))
-        accepted = Application.objects.filter(
-            event_id=event.pk, status=ApplicationStatus.ACCEPTED
-        ).count()
+        accepted = seats_held(event.pk)
         if accepted >= event.seat_limit:
             return changes
         waiting = Application.objects.filter(
             event_id=event.pk, status=ApplicationStatus.WAITLISTED, held_for_review=False
         ).order_by("submitted_at", "pk")
+        if event.requires_confirmation:
+            waiting = waiting.filter(email_confirmed_at__isnull=False)
         now = timezone.now()
         for application in waiting.iterator(chunk_size=200):
             if accepted >= event.seat_limit:
@@ -450,13 +499,18 @@ def promote_waiting_list(event, *, _locked=False):
     return changes
 
 
-def waiting_list_position(application):
-    """1-based place on the waiting list, or None."""
+def waiting_list_position(application, event=None):
+    """1-based place on the waiting list, or None. ``event``: the application's event,
+    when loaded; on one that ``requires_confirmation`` only confirmed applicants ahead
+    count (the others are never offered a seat, see ``promote_waiting_list``)."""
     if application.status != ApplicationStatus.WAITLISTED:
         return None
     ahead = Application.objects.filter(
         event_id=application.event_id, status=ApplicationStatus.WAITLISTED
-    ).filter(
+    )
+    if event is not None and getattr(event, "requires_confirmation", False):
+        ahead = ahead.filter(email_confirmed_at__isnull=False)
+    ahead = ahead.filter(
         Q(submitted_at__lt=application.submitted_at)
         | Q(submitted_at=application.submitted_at, pk__lt=application.pk)
     )

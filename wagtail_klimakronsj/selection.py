@@ -85,7 +85,8 @@ def propose_selection(event, *, per_municipality=None, balance_roles=True, seats
     never proposed. Two queries.
     """
     counts = seat_counts(event.pk)
-    free = max(event.seat_limit - counts[ApplicationStatus.ACCEPTED], 0)
+    taken = counts[ApplicationStatus.ACCEPTED] + counts[ApplicationStatus.UNCONFIRMED]
+    free = max(event.seat_limit - taken, 0)
     seats = free if seats is None else max(0, min(int(seats), free))
     caps = [c for c in (per_municipality, event.municipality_cap) if c]
     cap = min(caps) if caps else None

@@ -122,10 +122,3 @@ def within_rate_limits(request, email, ip=None):
         return "email"
     return None
 
-
-# -- one submission per form (double click) --------------------------------------
-
-
-def claim_nonce(nonce):
-    """True for the first request carrying this form's nonce, False for a repeat."""
-    return _cache().add(_key("nonce", nonce), 1, timeout=FORM_TOKEN_MAX_AGE)

@@ -322,3 +322,12 @@ def send_due(limit=None, now=None):
     for outcome in _deliver_each(ids):  # a server that does not answer: one wait, not one each
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
+
+
+@task
+def release_unconfirmed_seats():
+    """The task: release the seats held unconfirmed past their time and offer them on
+    (``workflow.release_unconfirmed``). Returns the number released."""
+    from .workflow import release_unconfirmed
+
+    return release_unconfirmed()

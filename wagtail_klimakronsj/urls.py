@@ -14,4 +14,9 @@ urlpatterns = [
     path("feedback/", feedback_view, name="feedback"),
     path("application/<str:token>/", applicant_views.applicant_page, name="applicant"),
     path("application/<str:token>/renew/", applicant_views.renew_link, name="applicant_renew"),
+    path(
+        "application/<str:token>/confirm/",
+        applicant_views.confirm_email,
+        name="applicant_confirm",
+    ),
 ]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from . import links, seats, spam
+from . import links, seats, spam, workflow
 from .compat import get_page_model
 from .conf import settings
 from .models import Application, ApplicationStatus, EventStatus
@@ -20,7 +20,20 @@ from .models import Application, ApplicationStatus, EventStatus
 APPLICANT_TEMPLATE = "wagtail_klimakronsj/pages/applicant.html"
 LINK_PROBLEM_TEMPLATE = "wagtail_klimakronsj/pages/applicant_link_problem.html"
 
-WITHDRAWABLE = (ApplicationStatus.PENDING, ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED)
+WITHDRAWABLE = (
+    ApplicationStatus.PENDING,
+    ApplicationStatus.UNCONFIRMED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.WAITLISTED,
+)
+CONFIRM_TEMPLATE = "wagtail_klimakronsj/pages/applicant_confirm.html"
+#: What a confirmation link can still confirm: a held seat, a place on the waiting list,
+#: an application awaiting the organiser's decision.
+CONFIRMABLE = (
+    ApplicationStatus.UNCONFIRMED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.PENDING,
+)
 
 
 class WithdrawForm(forms.Form):
@@ -109,11 +122,12 @@ def applicant_page(request, token):
             "application": application,
             "event": event,
             "status_label": ApplicationStatus(application.status).label,
-            "waiting_list_position": seats.waiting_list_position(application),
+            "waiting_list_position": seats.waiting_list_position(application, event),
             "answers": answers_for(application, form_fields),
             "withdraw_form": form if can_withdraw else None,
             "just_withdrawn": request.GET.get("withdrawn") == "1"
             and application.status == ApplicationStatus.WITHDRAWN,
+            "time_zone": settings.TIME_ZONE,
         }
     )
     return links.private_response(TemplateResponse(request, APPLICANT_TEMPLATE, context))
@@ -137,3 +151,39 @@ def renew_link(request, token):
 
     workflow.send_manage_link(application, request=request)
     return link_problem(request, "renewed", status=200)
+
+
+class ConfirmEmailForm(forms.Form):
+    """Only the button: a GET of the link changes nothing (mail scanners open links)."""
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_email(request, token):
+    """The link in the receipt: a button that confirms the applicant's address (POST)."""
+    try:
+        application = Application.objects.filter(pk=links.read_confirm_token(token)).first()
+    except links.LinkInvalid:
+        application = None
+    if application is None:
+        return link_problem(request, "invalid", status=400)
+    if application.erased_at:
+        return link_problem(request, "erased", status=410)
+    can_confirm = not application.email_confirmed_at and application.status in CONFIRMABLE
+    if request.method == "POST" and can_confirm and ConfirmEmailForm(request.POST).is_valid():
+        workflow.confirm_email(application, request=request)
+        return HttpResponseRedirect(request.path + "?confirmed=1")
+    event = get_page_model().objects.filter(pk=application.event_id).specific().first()
+    context = _base_context()
+    context.update(
+        {
+            "application": application,
+            "event": event,
+            "can_confirm": can_confirm,
+            "just_confirmed": request.GET.get("confirmed") == "1",
+            "status_label": ApplicationStatus(application.status).label,
+            "waiting_list_position": seats.waiting_list_position(application, event),
+            "manage_url": links.manage_path(application),
+            "time_zone": settings.TIME_ZONE,
+        }
+    )
+    return links.private_response(TemplateResponse(request, CONFIRM_TEMPLATE, context))

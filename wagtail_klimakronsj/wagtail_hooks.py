@@ -18,6 +18,8 @@ def register_application_log_actions(actions):
         ("waitlist", _("Put on waiting list"), _("Put on the waiting list")),
         ("decline", _("Decline application"), _("Declined")),
         ("withdraw", _("Withdraw application"), _("Withdrawn")),
+        ("confirm_email", _("Confirm email address"), _("Email address confirmed")),
+        ("expire", _("Release an unconfirmed seat"), _("Email not confirmed in time")),
         ("erase", _("Erase personal data"), _("Personal data erased")),
         ("export_personal_data", _("Export personal data"), _("Personal data exported")),
     ]:

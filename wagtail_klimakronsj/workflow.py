@@ -21,9 +21,9 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from . import notifications, seats, signals
+from . import confirmation, notifications, seats, signals, tasks
 from .compat import get_page_model
-from .models import Application, Notification, NotificationKind
+from .models import Application, ApplicationStatus, Notification, NotificationKind
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +221,8 @@ def submit(event, form_page, fields, request=None, *, held_for_review=False, hol
         # yet (it sends this application's emails too), then the signal.
         if queue_task:
             transaction.on_commit(lambda: enqueue_event_mail(event.pk))
+        if application.status == ApplicationStatus.UNCONFIRMED:
+            transaction.on_commit(lambda: schedule_release(application.confirm_by))
         transaction.on_commit(
             lambda: signals.application_submitted.send(
                 sender=Application, application=application, request=request
@@ -277,3 +279,42 @@ def promote_waiting_list(event, *, request=None):
         record_status_emails(changes, event, request=request)
         transaction.on_commit(lambda: _send_status_signals(changes))
     return changes
+
+
+def confirm_email(application, *, request=None):
+    """The applicant confirms their address (``confirmation.confirm``): a held seat
+    becomes theirs, with the acceptance email (once: a second confirmation changes
+    nothing); a seat offered from the waiting list sends its email."""
+    with transaction.atomic():
+        changes = confirmation.confirm(application)
+        if changes:
+            event = get_page_model().objects.get(pk=application.event_id).specific
+            record_status_emails(changes, event, request=request)
+            transaction.on_commit(lambda: _send_status_signals(changes))
+    return changes
+
+
+def release_unconfirmed(now=None):
+    """Release every seat held unconfirmed past its time and offer it on (emails to
+    those promoted), one transaction per event. Returns the number released. Safe to
+    run at any interval, twice, or on several machines (``confirmation.release_event``)."""
+    released = 0
+    for event in confirmation.events_with_expired_holds(now):
+        with transaction.atomic():
+            changes = confirmation.release_event(event, now)
+            record_status_emails(changes, event)
+            transaction.on_commit(lambda changes=changes: _send_status_signals(changes))
+        released += sum(1 for c in changes if c.new_status == ApplicationStatus.EXPIRED)
+    return released
+
+
+def schedule_release(when):
+    """Queue the release of unconfirmed seats for ``when`` when the tasks backend can
+    defer a task; otherwise the cron command (``klimakronsj_send_mail`` or
+    ``klimakronsj_release_unconfirmed``) releases them."""
+    task = tasks.release_unconfirmed_seats
+    try:
+        if getattr(task.get_backend(), "supports_defer", False):
+            task.using(run_after=when).enqueue()
+    except Exception:  # noqa: BLE001 - never let the queue break a saved application
+        logger.exception("Could not schedule the release of unconfirmed seats")

@@ -1,4 +1,5 @@
 from .applications import (  # noqa: F401
+    SEAT_HOLDING,
     AbstractApplicationFormPage,
     Application,
     ApplicationFormField,

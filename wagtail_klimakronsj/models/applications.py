@@ -1,5 +1,4 @@
 import copy
-import datetime
 import uuid
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -16,6 +15,7 @@ from wagtail.models import Page
 
 from ..assets import ASSETS, page_assets
 from ..compat import PAGE_MODEL
+from ..conf import settings as klimakronsj_settings
 
 RECEIPT_SALT = "wagtail_klimakronsj.receipt"
 
@@ -44,10 +44,17 @@ def forget_form_classes(*args, **kwargs):
 
 class ApplicationStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting decision")
+    UNCONFIRMED = "unconfirmed", _("Seat held until the email is confirmed")
     ACCEPTED = "accepted", _("Accepted")
     WAITLISTED = "waitlisted", _("On the waiting list")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Email not confirmed in time")
+
+
+#: The statuses that take a seat: accepted, and held for an applicant who has still to
+#: confirm their email address (``EventPageMixin.confirm_email``).
+SEAT_HOLDING = (ApplicationStatus.ACCEPTED, ApplicationStatus.UNCONFIRMED)
 
 
 class Role(models.TextChoices):
@@ -290,8 +297,6 @@ class ApplicationFormPageMixin(models.Model):
         return self.render_form(request, form, event, state)
 
     def serve_post(self, request, event, state):
-        from ..spam import claim_nonce
-
         form = self.get_form(request.POST, event=event, user=request.user)
         if not form.is_valid():
             if state is None:  # not counted yet (get_post_state)
@@ -302,8 +307,7 @@ class ApplicationFormPageMixin(models.Model):
         limited = self.check_rate_limits(request, form)
         if limited:
             return self.render_rate_limited(request, event, limited)
-        first_post = claim_nonce(form.token_data["n"])
-        from ..seats import MunicipalityNotOffered, NoSeatsLeft
+        from ..seats import FormAlreadyUsed, MunicipalityNotOffered, NoSeatsLeft
 
         try:
             application, created = self.process_form_submission(form, request=request, event=event)
@@ -313,10 +317,11 @@ class ApplicationFormPageMixin(models.Model):
             field = form.fields["municipality"]
             form.add_error("municipality", field.error_messages["invalid_choice"])
             return self.render_form(request, form, event, state or self.get_event_state(event))
+        except FormAlreadyUsed:
+            return self.render_form_used(request, form, event, state)
         if created:
             return self.redirect_to_receipt(application, "new")
-        started = datetime.datetime.fromtimestamp(form.token_data["t"], tz=datetime.UTC)
-        if not first_post and application.submitted_at >= started:
+        if application.form_nonce and application.form_nonce == form_nonce(form):
             # The same form sent twice (a double click): show the first one's receipt.
             return self.redirect_to_receipt(application, "new")
         from .. import workflow
@@ -338,10 +343,11 @@ class ApplicationFormPageMixin(models.Model):
 
         event = event if event is not None else self.get_event()
         reasons = form.hold_reasons()
+        fields = {**form.application_fields(), "form_nonce": form_nonce(form)}
         application, created, _changes = workflow.submit(
             event,
             self,
-            form.application_fields(),
+            fields,
             request,
             held_for_review=bool(reasons),
             hold_reason="; ".join(reasons)[:200],
@@ -380,6 +386,24 @@ class ApplicationFormPageMixin(models.Model):
             "form_action": self.get_url(request),
             "fieldsets": form.get_fieldsets(),
         }
+
+    def render_form_used(self, request, form, event, state):
+        """This form already sent an application for another address (409): one form
+        serves one application. The answers come back with a fresh form, so a person
+        applying for a colleague from the same page sends them again with one click."""
+        form.add_error(
+            None,
+            _(
+                "This form has already been used to send an application. Check the "
+                "answers and send them again to apply for this person."
+            ),
+        )
+        form.data = form.data.copy()
+        # A fresh token with the original start time: the answers were filled in then.
+        form.data["form_token"] = form.new_token(started=form.token_data["t"])
+        return self.render_form(
+            request, form, event, state or self.get_event_state(event), status=409
+        )
 
     def render_closed(self, request, event, state, status=200):
         from django.template.response import TemplateResponse
@@ -442,8 +466,11 @@ class ApplicationFormPageMixin(models.Model):
             }
         )
         if application is not None and kind == "new":
-            context["waiting_list_position"] = seats.waiting_list_position(application)
+            context["waiting_list_position"] = seats.waiting_list_position(
+                application, context["event"]
+            )
             context["manage_url"] = links.manage_url(application, request=request)
+            context["time_zone"] = klimakronsj_settings.TIME_ZONE
         response = TemplateResponse(
             request,
             self.get_landing_page_template(request),
@@ -451,6 +478,11 @@ class ApplicationFormPageMixin(models.Model):
             status=200 if application is not None else 400,
         )
         return links.private_response(response)
+
+
+def form_nonce(form):
+    """The one-time value of the form that was sent (``spam.make_form_token``)."""
+    return str(form.token_data["n"])[:32]
 
 
 class AbstractApplicationFormPage(ApplicationFormPageMixin, Page):
@@ -542,6 +574,17 @@ class Application(models.Model):
         help_text=_("Looked like spam: never accepted automatically."),
     )
     hold_reason = models.CharField(_("why held"), max_length=200, blank=True)
+    #: The one-time value of the form that sent it (``spam.make_form_token``): unique per
+    #: event, so one form serves one application (``seats.apply`` checks it under the
+    #: event's lock).
+    form_nonce = models.CharField(max_length=32, blank=True, default="", editable=False)
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    confirm_by = models.DateTimeField(
+        _("confirm by"),
+        null=True,
+        blank=True,
+        help_text=_("An unconfirmed seat is released at this time."),
+    )
     group = models.ForeignKey(
         "wagtail_klimakronsj.ParticipantGroup",
         verbose_name=_("group"),
@@ -568,7 +611,12 @@ class Application(models.Model):
                 fields=["event", "email_key"],
                 condition=~Q(email_key=""),
                 name="klimakronsj_one_application_per_email",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["event", "form_nonce"],
+                condition=~Q(form_nonce=""),
+                name="klimakronsj_one_application_per_form",
+            ),
         ]
         indexes = [
             models.Index(fields=["event", "status", "submitted_at"], name="klimakronsj_app_queue"),
@@ -576,6 +624,11 @@ class Application(models.Model):
                 fields=["event"],
                 condition=Q(pending_mail__isnull=False),
                 name="klimakronsj_app_mail_due",
+            ),
+            models.Index(
+                fields=["confirm_by"],
+                condition=Q(status="unconfirmed"),
+                name="klimakronsj_app_unconfirmed",
             ),
         ]
         permissions = [

@@ -3,7 +3,7 @@ import functools
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
@@ -207,6 +207,22 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         default=True,
         help_text=_("When seats run out, take further applications on a waiting list."),
     )
+    confirm_email = models.BooleanField(
+        _("applicants must confirm their email address"),
+        default=False,
+        help_text=_(
+            "First come only. A seat is held, not given, until the applicant opens the link "
+            "in the receipt; a script that cannot read the mail takes no seat."
+        ),
+    )
+    confirmation_hours = models.PositiveSmallIntegerField(
+        _("hours to confirm"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text=_(
+            "An unconfirmed seat is released after this many hours and offered to the waiting list."
+        ),
+    )
     show_seats_left = models.BooleanField(_("show the number of seats left"), default=True)
     applications_open_date = models.DateField(
         _("applications open"),
@@ -315,6 +331,8 @@ class EventPageMixin(RoutablePageMixin, models.Model):
                 FieldPanel("seat_policy"),
                 FieldPanel("municipality_cap"),
                 FieldPanel("waiting_list"),
+                FieldPanel("confirm_email"),
+                FieldPanel("confirmation_hours"),
                 FieldPanel("show_seats_left"),
             ],
             heading=_("Seats"),
@@ -401,11 +419,16 @@ class EventPageMixin(RoutablePageMixin, models.Model):
     # -- seats and status ---------------------------------------------------
 
     def count_accepted(self):
-        from .applications import Application, ApplicationStatus
+        """The seats taken: accepted applications, and seats held for applicants who
+        have still to confirm their email address."""
+        from .applications import SEAT_HOLDING, Application
 
-        return Application.objects.filter(
-            event_id=self.pk, status=ApplicationStatus.ACCEPTED
-        ).count()
+        return Application.objects.filter(event_id=self.pk, status__in=SEAT_HOLDING).count()
+
+    @property
+    def requires_confirmation(self):
+        """Whether a new application's seat waits for the applicant's email confirmation."""
+        return self.confirm_email and self.seat_policy == SeatPolicy.FIRST_COME
 
     @cached_property
     def seats_taken(self):

@@ -6,19 +6,24 @@ from django.utils import timezone
 from ...models import Notification
 from ...models.notifications import NotificationStatus
 from ...tasks import send_due
+from ...workflow import release_unconfirmed
 
 
 class Command(BaseCommand):
     help = (
         "Send the queued emails that are due (retries included). Safe to run from cron "
         "at any interval and next to the task worker: each email is claimed before it "
-        "is sent, so none goes out twice."
+        "is sent, so none goes out twice. First releases the seats held unconfirmed past "
+        "their time (as klimakronsj_release_unconfirmed does), so their emails go out too."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=None, help="Send at most this many.")
 
     def handle(self, limit=None, **options):
+        released = release_unconfirmed()
+        if released:
+            self.stdout.write(f"{released} unconfirmed seat(s) released.")
         counts = send_due(limit=limit)
         self.stdout.write(
             "{sent} sent, {retry} to retry later, {failed} failed for good, "
