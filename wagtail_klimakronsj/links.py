@@ -5,6 +5,7 @@ from django.core import signing
 from django.urls import reverse
 
 from .conf import settings
+from .params import read_id
 
 MANAGE_SALT = "wagtail_klimakronsj.applicant"
 
@@ -40,14 +41,15 @@ def read_manage_token(token):
             value = signer.unsign(token)
         except signing.BadSignature as exc:
             raise LinkInvalid() from exc
-        if not value.isdigit():
+        if read_id(value) is None:
             raise LinkInvalid() from None
-        raise LinkExpired(int(value)) from None
+        raise LinkExpired(read_id(value)) from None
     except signing.BadSignature as exc:
         raise LinkInvalid() from exc
-    if not value.isdigit():
+    application_id = read_id(value)
+    if application_id is None:
         raise LinkInvalid()
-    return int(value)
+    return application_id
 
 
 def manage_path(application):
