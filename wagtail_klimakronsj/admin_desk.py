@@ -264,6 +264,8 @@ class MunicipalityFilter(IdFilter):
 
 
 class ApplicationIndexView(IndexView):
+    export_buttons_template_name = "wagtail_klimakronsj/admin/includes/export_buttons.html"
+
     def dispatch(self, request, *args, **kwargs):
         try:
             return super().dispatch(request, *args, **kwargs)
@@ -292,7 +294,7 @@ class ApplicationIndexView(IndexView):
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         require_personal_data(self.request.user)
-        return export_applications(queryset, spreadsheet_format)
+        return export_applications(queryset, spreadsheet_format, self.get_filename())
 
 
 EXPORT_HEADER = [
@@ -347,13 +349,14 @@ def application_rows(queryset):
         ]
 
 
-def export_applications(queryset, spreadsheet_format):
+def export_applications(queryset, spreadsheet_format, name="applications"):
+    """The list as CSV or XLSX, through the package's streamed, formula-neutralising writers."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     header = [str(h) for h in EXPORT_HEADER]
     if spreadsheet_format == "csv":
-        return csv_response(f"applications-{stamp}.csv", header, application_rows(queryset))
+        return csv_response(f"{name}-{stamp}.csv", header, application_rows(queryset))
     return xlsx_response(
-        f"applications-{stamp}.xlsx", [(_("Applications"), header, application_rows(queryset))]
+        f"{name}-{stamp}.xlsx", [(_("Applications"), header, application_rows(queryset))]
     )
 
 
@@ -442,7 +445,8 @@ class ApplicationModelAdmin(ModelAdmin):
     )
     list_select_related = ("event", "municipality")
     list_export = ("pk",)  # shows the export buttons; the rows come from export_applications
-    search_fields = ("full_name", "email", "organisation")
+    export_filename = "applications"
+    search_fields = ("full_name", "email", "organisation", "municipality__name", "municipality__number")
     list_per_page = 100
 
     def select_box(self, obj):
