@@ -92,14 +92,16 @@ class Target:
         return [name.format(**world.ids) for name in names]
 
 
-#: Query parameters every target gets besides its own: an unknown key, a Wagtail one.
-COMMON_GET = ("zzz", "preview")
+#: A query parameter every target gets besides its own: a key no view reads.
+COMMON_GET = ("zzz",)
 
 LIST_GET = (
     "event", "status__exact", "county", "municipality", "role__exact",
     "submitted_at__gte", "submitted_at__lt", "submitted_at__day", "held_for_review__exact",
     "held_for_review__isnull", "q", "o", "ot", "p", "e", "export",
 )
+#: The list's own values and one filter of each kind, for the two exports.
+EXPORT_GET = ("event", "municipality", "county", "q", "status__exact", "submitted_at__gte", "export")
 ARCHIVE_GET = ("q", "edition", "question", "topic", "actor", "page")
 FORM_POST = (
     "full_name", "email", "phone", "municipality", "organisation", "role", "position",
@@ -127,7 +129,7 @@ def _app_id(w):
     return w.application.pk
 
 
-def _snippet(view, *, with_pk=True, get=SNIPPET_GET, post=None, path=True):
+def _snippet(view, *, with_pk=True, get=("next",), post=None, path=True):
     name = f"wagtailsnippets_wagtail_klimakronsj_topic:{view}"
     return Target(
         name,
@@ -273,14 +275,14 @@ TARGETS = [
     Target(
         "wagtail_klimakronsj_application_modeladmin_index (CSV export)",
         lambda w: LIST_URL,
-        get=LIST_GET,
+        get=EXPORT_GET,
         base_get=lambda w: {"event": w.event.pk, "export": "csv"},
         admin=True,
     ),
     Target(
         "wagtail_klimakronsj_application_modeladmin_index (XLSX export)",
         lambda w: LIST_URL,
-        get=LIST_GET,
+        get=EXPORT_GET,
         base_get=lambda w: {"export": "xlsx"},
         admin=True,
     ),
@@ -303,8 +305,8 @@ TARGETS = [
         path={"page_id": ("int", lambda w, v: f"/admin/klimakronsj/feedback/{v}/")},
     ),
     # -- admin: proposal topics (a snippet) --------------------------------------------
-    _snippet("list", with_pk=False),
-    _snippet("list_results", with_pk=False),
+    _snippet("list", with_pk=False, get=SNIPPET_GET),
+    _snippet("list_results", with_pk=False, get=SNIPPET_GET),
     _snippet("add", with_pk=False, post=SNIPPET_POST),
     _snippet("edit", post=SNIPPET_POST),
     _snippet("delete", post=("next",)),
