@@ -44,7 +44,9 @@ def test_list_offers_csv_and_xlsx(client, event, organiser):
     client.force_login(organiser)
     html = client.get(LIST_URL, {"event": event.pk}).content.decode()
     assert "Last ned CSV" in html and "Last ned XLSX" in html
-    assert f"event={event.pk}&amp;export=csv" in html and f"event={event.pk}&amp;export=xlsx" in html
+    assert (
+        f"event={event.pk}&amp;export=csv" in html and f"event={event.pk}&amp;export=xlsx" in html
+    )
     assert "w-dropdown-button" not in html  # CSV is a button of its own, not behind a toggle
     csv_response = client.get(LIST_URL, {"event": event.pk, "export": "csv"})
     assert csv_response["Content-Disposition"].startswith('attachment; filename="applications-')

@@ -96,18 +96,53 @@ class Target:
 COMMON_GET = ("zzz",)
 
 LIST_GET = (
-    "event", "status__exact", "county", "municipality", "role__exact",
-    "submitted_at__gte", "submitted_at__lt", "submitted_at__day", "held_for_review__exact",
-    "held_for_review__isnull", "q", "o", "ot", "p", "e", "export",
+    "event",
+    "status__exact",
+    "county",
+    "municipality",
+    "role__exact",
+    "submitted_at__gte",
+    "submitted_at__lt",
+    "submitted_at__day",
+    "held_for_review__exact",
+    "held_for_review__isnull",
+    "q",
+    "o",
+    "ot",
+    "p",
+    "e",
+    "export",
 )
 #: The list's own values and one filter of each kind, for the two exports.
-EXPORT_GET = ("event", "municipality", "county", "q", "status__exact", "submitted_at__gte", "export")
+EXPORT_GET = (
+    "event",
+    "municipality",
+    "county",
+    "q",
+    "status__exact",
+    "submitted_at__gte",
+    "export",
+)
 ARCHIVE_GET = ("q", "edition", "question", "topic", "actor", "page")
 FORM_POST = (
-    "full_name", "email", "phone", "municipality", "organisation", "role", "position",
-    "interests", "accessibility_needs", "consent", "website", "form_token",
-    "extra_tal_pa_deltakarar", "extra_dato", "extra_tidspunkt", "extra_kjem_du",
-    "extra_ønskje", "extra_nettstad",
+    "full_name",
+    "email",
+    "phone",
+    "municipality",
+    "organisation",
+    "role",
+    "position",
+    "interests",
+    "accessibility_needs",
+    "consent",
+    "website",
+    "form_token",
+    "extra_tal_pa_deltakarar",
+    "extra_dato",
+    "extra_tidspunkt",
+    "extra_kjem_du",
+    "extra_ønskje",
+    "extra_nettstad",
 )
 SNIPPET_GET = ("q", "p", "ordering", "locale", "sort_order", "export", "next")
 SNIPPET_POST = ("name", "slug", "sort_order", "locale", "next", "action-publish")
@@ -167,9 +202,11 @@ def _desk(name, *, fmt=None, **kwargs):
         def build(w, v):
             parts = [str(w.event.pk)] + ([fmt] if fmt else [])
             parts[kind_index] = v
-            return reverse(full, args=[1] + (["FMT"] if fmt else [])).replace(
-                "/1/", f"/{parts[0]}/"
-            ).replace("/FMT/", f"/{parts[1]}/" if fmt else "/FMT/")
+            return (
+                reverse(full, args=[1] + (["FMT"] if fmt else []))
+                .replace("/1/", f"/{parts[0]}/")
+                .replace("/FMT/", f"/{parts[1]}/" if fmt else "/FMT/")
+            )
 
         return build
 
@@ -185,7 +222,9 @@ def _modeladmin(action, **kwargs):
         name,
         _admin(name, _app_id),
         admin=True,
-        path={"instance_pk": ("slug", lambda w, v: reverse(name, args=[1]).replace("/1/", f"/{v}/"))},
+        path={
+            "instance_pk": ("slug", lambda w, v: reverse(name, args=[1]).replace("/1/", f"/{v}/"))
+        },
         **kwargs,
     )
 
@@ -198,15 +237,11 @@ TARGETS = [
     # -- public: pages and their routes --------------------------------------------
     Target("page:event", lambda w: w.event.url, get=("feedback",)),
     Target("page:event/ical/", lambda w: w.event.url + "ical/"),
-    Target(
-        "page:form", lambda w: w.form_page.url, post=FORM_POST, base_post=_form_post
-    ),
+    Target("page:form", lambda w: w.form_page.url, post=FORM_POST, base_post=_form_post),
     Target("page:form/receipt/", lambda w: w.form_page.url + "receipt/", get=("t",)),
     Target("page:archive", lambda w: w.archive.url, get=ARCHIVE_GET),
     Target("page:archive/export-csv/", lambda w: w.archive.url + "export-csv/", get=ARCHIVE_GET),
-    Target(
-        "page:archive/export-json/", lambda w: w.archive.url + "export-json/", get=ARCHIVE_GET
-    ),
+    Target("page:archive/export-json/", lambda w: w.archive.url + "export-json/", get=ARCHIVE_GET),
     Target("page:archive/feed/", lambda w: w.archive.url + "feed/", get=ARCHIVE_GET),
     Target("page:proposal", lambda w: w.proposal.url),
     # -- public: the package's urls.py ------------------------------------------------
@@ -236,7 +271,11 @@ TARGETS = [
         "wagtail_klimakronsj_desk:decide",
         _admin("wagtail_klimakronsj_desk:decide"),
         post=("decision", "selected", "confirm", "next"),
-        base_post=lambda w: {"decision": "accepted", "selected": [w.application.pk], "next": "/admin/"},
+        base_post=lambda w: {
+            "decision": "accepted",
+            "selected": [w.application.pk],
+            "next": "/admin/",
+        },
         admin=True,
     ),
     Target(
@@ -248,11 +287,19 @@ TARGETS = [
         admin=True,
     ),
     _desk("event"),
-    _desk("pool", get=("propose", "balance_roles", "per_municipality", "seats"),
-          base_get=lambda w: {"propose": "1", "balance_roles": "1"}),
+    _desk(
+        "pool",
+        get=("propose", "balance_roles", "per_municipality", "seats"),
+        base_get=lambda w: {"propose": "1", "balance_roles": "1"},
+    ),
     _desk(
         "groups",
-        post=("action", "facilitator_name-{group}", "facilitator_email-{group}", "group-{application}"),
+        post=(
+            "action",
+            "facilitator_name-{group}",
+            "facilitator_email-{group}",
+            "group-{application}",
+        ),
         base_post=lambda w: {
             "action": "save",
             f"facilitator_name-{w.group.pk}": "Fasilitator",
@@ -261,8 +308,11 @@ TARGETS = [
         },
     ),
     _desk("groups_export", fmt="csv"),
-    _desk("attendance", post=("present-{session}",),
-          base_post=lambda w: {f"present-{w.session.pk}": str(w.application.pk)}),
+    _desk(
+        "attendance",
+        post=("present-{session}",),
+        base_post=lambda w: {f"present-{w.session.pk}": str(w.application.pk)},
+    ),
     _desk("attendance_export", fmt="xlsx"),
     # -- admin: the application list (modeladmin) --------------------------------------
     Target(
@@ -296,7 +346,9 @@ TARGETS = [
     _modeladmin("edit", post=("full_name", "email")),
     _modeladmin("delete", post=("confirm",)),
     # -- admin: page feedback --------------------------------------------------------
-    Target("klimakronsj_feedback_index", _admin("klimakronsj_feedback_index"), get=("p",), admin=True),
+    Target(
+        "klimakronsj_feedback_index", _admin("klimakronsj_feedback_index"), get=("p",), admin=True
+    ),
     Target(
         "klimakronsj_feedback_page",
         _admin("klimakronsj_feedback_page", _event_id),
@@ -516,7 +568,9 @@ def package_page_routes():
     """``page:<kind>`` and ``page:<kind>/<route>`` of every page model of the package."""
     routes = set()
     for model in apps.get_app_config("wagtail_klimakronsj_pages").get_models():
-        kinds = [kind for mixin, kind in PAGE_KINDS.items() if issubclass(model, getattr(models, mixin))]
+        kinds = [
+            kind for mixin, kind in PAGE_KINDS.items() if issubclass(model, getattr(models, mixin))
+        ]
         assert kinds, f"{model.__name__} is a page kind {__name__} does not know"
         for kind in kinds:
             routes.add(f"page:{kind}")
@@ -542,7 +596,10 @@ def describe_matrix():
             )
         )
     lines.append("Inputs: " + "; ".join(NASTY))
-    lines.append("URL parts: " + "; ".join(f"{k}: {', '.join(v_[:20] for v_ in v)}" for k, v in PATH_INPUTS.items()))
+    lines.append(
+        "URL parts: "
+        + "; ".join(f"{k}: {', '.join(v_[:20] for v_ in v)}" for k, v in PATH_INPUTS.items())
+    )
     return lines
 
 
@@ -567,3 +624,54 @@ def test_a_server_error_is_reported(world, monkeypatch):
     assert send(client, "GET", reverse("klimakronsj_feedback_index"))["status"] == 500
 
 
+# -- what the answer says -----------------------------------------------------------------
+
+
+def test_crafted_numbers_are_form_errors_or_a_400_that_says_so(world):
+    from wagtail_klimakronsj.models import Application
+
+    before = Application.objects.count()
+    public = Client()
+    for value in ("²", "①", "9" * 40):
+        response = public.post(world.form_page.url, _form_post(world) | {"municipality": value})
+        assert response.status_code == 200 and "municipality" in response.context["form"].errors
+    assert Application.objects.count() == before
+
+    admin = Client()
+    admin.force_login(world.admin)
+    pool = reverse("wagtail_klimakronsj_desk:pool", args=[world.event.pk])
+    response = admin.get(pool, {"propose": "1", "per_municipality": "²", "seats": "9" * 40})
+    assert response.status_code == 200 and response.context["proposal"] is None
+    assert len(response.context["errors"]) == 2
+
+    decide = reverse("wagtail_klimakronsj_desk:decide")
+    response = admin.post(
+        decide,
+        {"selected": ["①", str(world.application.pk)], "decision": "declined", "confirm": "1"},
+        follow=True,
+    )
+    assert [str(m).strip() for m in response.context["messages"]] == [
+        "Vel éin eller fleire søknader og ei avgjerd."
+    ]
+    world.application.refresh_from_db()
+    assert world.application.status == "accepted"
+
+    personal = reverse("wagtail_klimakronsj_desk:personal_data")
+    response = admin.get(personal, {"email": "kari\x00@example.org"})
+    assert response.status_code == 400
+    assert "Fjern dei usynlege kontrollteikna." in response.content.decode()
+
+    groups = reverse("wagtail_klimakronsj_desk:groups", args=[world.event.pk])
+    response = admin.post(
+        groups, {"action": "save", f"facilitator_name-{world.group.pk}": "Kari\x00"}
+    )
+    assert (
+        response.status_code == 400
+        and f"facilitator_name-{world.group.pk}" in response.context["errors"]
+    )
+    world.group.refresh_from_db()
+    assert world.group.facilitator_name == ""
+
+    export = reverse("wagtail_klimakronsj_desk:groups_export", args=[world.event.pk, "xls"])
+    assert admin.get(export).status_code == 404
+    assert admin.get(f"/admin/klimakronsj/events/{'9' * 40}/").status_code == 404
