@@ -582,6 +582,10 @@ def package_page_routes():
     return routes
 
 
+def _short(value):
+    return value if len(value) <= 20 else f"{len(value)} × {value[0]}"
+
+
 def describe_matrix():
     lines = ["URL (name or page route) | GET parameters | POST fields | URL parts"]
     for target in TARGETS:
@@ -598,7 +602,7 @@ def describe_matrix():
     lines.append("Inputs: " + "; ".join(NASTY))
     lines.append(
         "URL parts: "
-        + "; ".join(f"{k}: {', '.join(v_[:20] for v_ in v)}" for k, v in PATH_INPUTS.items())
+        + "; ".join(f"{k}: {', '.join(map(_short, v))}" for k, v in PATH_INPUTS.items())
     )
     return lines
 
