@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.contrib.admin import DateFieldListFilter, SimpleListFilter
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.validators import EmailValidator, ValidationError
@@ -33,11 +34,19 @@ from wagtail.admin.widgets import Button
 from wagtail.log_actions import registry as log_registry
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
-from wagtail_modeladmin.views import IndexView, InspectView
+from wagtail_modeladmin.views import DeleteView, EditView, IndexView, InspectView
 
 from . import grouping, personal_data, seats, selection
 from .compat import get_page_model
 from .conf import settings
+from .desk_forms import (
+    ApplicationListQuery,
+    DecideForm,
+    IdInUrlMixin,
+    PersonalDataForm,
+    PoolForm,
+    bad_list_query,
+)
 from .exports import csv_response, xlsx_response
 from .models import (
     Application,
@@ -52,7 +61,9 @@ from .models import (
     event_page_models,
 )
 from .panels import SeatCountsPanel  # noqa: F401 - kept importable from here
+from .params import read_id, reject_unsafe_characters
 
+EXPORT_FORMATS = ("csv", "xlsx")
 PERM_VIEW = "wagtail_klimakronsj.view_personal_data"
 PERM_DECIDE = "wagtail_klimakronsj.decide_application"
 NAMESPACE = "wagtail_klimakronsj_desk"
@@ -86,7 +97,11 @@ def require_decide(user):
 
 
 def get_event_or_404(event_id):
-    page = get_page_model().objects.filter(pk=event_id).first()
+    Page = get_page_model()
+    event_id = read_id(event_id, Page)
+    if event_id is None:
+        raise Http404
+    page = Page.objects.filter(pk=event_id).first()
     if page is None:
         raise Http404
     event = page.specific
@@ -191,9 +206,9 @@ class IdFilter(SimpleListFilter):
     field = None
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(**{self.field: int(value)})
+        pk = read_id(self.value(), queryset.model._meta.get_field(self.field).related_model)
+        if pk is not None:
+            return queryset.filter(**{self.field: pk})
         return queryset
 
 
@@ -239,9 +254,9 @@ class MunicipalityFilter(IdFilter):
 
     def lookups(self, request, model_admin):
         applications = Application.objects.all()
-        event = request.GET.get("event", "")
-        if event.isdigit():
-            applications = applications.filter(event_id=int(event))
+        event = read_id(request.GET.get("event"), get_page_model())
+        if event is not None:
+            applications = applications.filter(event_id=event)
         county = request.GET.get("county")
         municipalities = Municipality.objects.filter(
             pk__in=applications.values("municipality_id")
@@ -253,12 +268,22 @@ class MunicipalityFilter(IdFilter):
 
 
 class ApplicationIndexView(IndexView):
-    def get_selected_event(self):
-        value = self.request.GET.get("event", "")
-        if not value.isdigit():
-            return None
+    export_buttons_template_name = "wagtail_klimakronsj/admin/includes/export_buttons.html"
+
+    def dispatch(self, request, *args, **kwargs):
         try:
-            return get_event_or_404(int(value))
+            return super().dispatch(request, *args, **kwargs)
+        except IncorrectLookupParameters:
+            return bad_list_query(request, self.index_url)
+
+    def get_queryset(self, request=None):
+        if not ApplicationListQuery((request or self.request).GET).is_valid():
+            raise IncorrectLookupParameters
+        return super().get_queryset(request)
+
+    def get_selected_event(self):
+        try:
+            return get_event_or_404(self.request.GET.get("event"))
         except Http404:
             return None
 
@@ -273,7 +298,7 @@ class ApplicationIndexView(IndexView):
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         require_personal_data(self.request.user)
-        return export_applications(queryset, spreadsheet_format)
+        return export_applications(queryset, spreadsheet_format, self.get_filename())
 
 
 EXPORT_HEADER = [
@@ -328,17 +353,26 @@ def application_rows(queryset):
         ]
 
 
-def export_applications(queryset, spreadsheet_format):
+def export_applications(queryset, spreadsheet_format, name="applications"):
+    """The list as CSV or XLSX, through the package's streamed, formula-neutralising writers."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     header = [str(h) for h in EXPORT_HEADER]
     if spreadsheet_format == "csv":
-        return csv_response(f"applications-{stamp}.csv", header, application_rows(queryset))
+        return csv_response(f"{name}-{stamp}.csv", header, application_rows(queryset))
     return xlsx_response(
-        f"applications-{stamp}.xlsx", [(_("Applications"), header, application_rows(queryset))]
+        f"{name}-{stamp}.xlsx", [(_("Applications"), header, application_rows(queryset))]
     )
 
 
-class ApplicationInspectView(InspectView):
+class ApplicationEditView(IdInUrlMixin, EditView):
+    pass
+
+
+class ApplicationDeleteView(IdInUrlMixin, DeleteView):
+    pass
+
+
+class ApplicationInspectView(IdInUrlMixin, InspectView):
     def get_context_data(self, **kwargs):
         application = self.instance
         context = super().get_context_data(**kwargs)
@@ -388,6 +422,8 @@ class ApplicationModelAdmin(ModelAdmin):
     button_helper_class = ApplicationButtonHelper
     index_view_class = ApplicationIndexView
     inspect_view_class = ApplicationInspectView
+    edit_view_class = ApplicationEditView
+    delete_view_class = ApplicationDeleteView
     index_template_name = "wagtail_klimakronsj/admin/application_index.html"
     inspect_template_name = "wagtail_klimakronsj/admin/application_inspect.html"
     list_display = (
@@ -413,7 +449,8 @@ class ApplicationModelAdmin(ModelAdmin):
     )
     list_select_related = ("event", "municipality")
     list_export = ("pk",)  # shows the export buttons; the rows come from export_applications
-    search_fields = ("full_name", "email", "organisation")
+    export_filename = "applications"
+    search_fields = ("full_name", "email", "organisation", "municipality__name", "municipality__number")
     list_per_page = 100
 
     def select_box(self, obj):
@@ -441,14 +478,6 @@ class ApplicationModelAdmin(ModelAdmin):
 
 class _Rollback(Exception):
     pass
-
-
-def _selected_ids(request):
-    ids = []
-    for value in request.POST.getlist("selected"):
-        if value.isdigit():
-            ids.append(int(value))
-    return sorted(set(ids))
 
 
 def preview_decision(event, ids, new_status):
@@ -481,20 +510,20 @@ def preview_decision(event, ids, new_status):
 @require_POST
 def decide_view(request):
     require_decide(request.user)
-    new_status = request.POST.get("decision", "")
-    ids = _selected_ids(request)
+    form = DecideForm(request.POST, decisions=DECISIONS)
     fallback = reverse(ApplicationModelAdmin().url_helper.get_action_url_name("index"))
     next_url = safe_next(request, fallback)
-    if new_status not in DECISIONS or not ids:
+    if not form.is_valid() or not form.cleaned_data["selected"]:
         messages.error(request, _("Choose one or more applications and a decision."))
         return redirect(next_url)
+    new_status, ids = form.cleaned_data["decision"], form.cleaned_data["selected"]
 
     by_event = defaultdict(list)
     for pk, event_id in Application.objects.filter(pk__in=ids).values_list("pk", "event_id"):
         by_event[event_id].append(pk)
     events = {event_id: get_event_or_404(event_id) for event_id in by_event}
 
-    if request.POST.get("confirm") != "1":
+    if not form.cleaned_data["confirm"]:
         plans = []
         for event_id, event_ids in by_event.items():
             plan = preview_decision(events[event_id], event_ids, new_status)
@@ -614,21 +643,21 @@ def pool_view(request, event_id):
     proposal = None
     form = {"per_municipality": "", "balance_roles": True, "seats": ""}
     errors = []
+    settings_form = PoolForm(request.GET)
     if request.GET.get("propose"):
-        form["balance_roles"] = bool(request.GET.get("balance_roles"))
-        per = request.GET.get("per_municipality", "").strip()
-        seats_wanted = request.GET.get("seats", "").strip()
-        form.update(per_municipality=per, seats=seats_wanted)
-        if per and (not per.isdigit() or int(per) < 1):
-            errors.append(_("The number per municipality must be a whole number of 1 or more."))
-        if seats_wanted and not seats_wanted.isdigit():
-            errors.append(_("The number of seats must be a whole number."))
-        if not errors:
+        valid = settings_form.is_valid()
+        form.update(
+            balance_roles=settings_form.cleaned_data.get("balance_roles", False),
+            per_municipality=settings_form["per_municipality"].value() or "",
+            seats=settings_form["seats"].value() or "",
+        )
+        errors = [e for field in settings_form.errors.values() for e in field]
+        if valid:
             proposal = selection.propose_selection(
                 event,
-                per_municipality=int(per) if per else None,
-                balance_roles=form["balance_roles"],
-                seats=int(seats_wanted) if seats_wanted else None,
+                per_municipality=settings_form.cleaned_data["per_municipality"],
+                balance_roles=settings_form.cleaned_data["balance_roles"],
+                seats=settings_form.cleaned_data["seats"],
             )
     return render(
         request,
@@ -733,6 +762,7 @@ def groups_view(request, event_id):
             group.facilitator_name = request.POST.get(f"facilitator_name-{group.pk}", "")
             group.facilitator_email = request.POST.get(f"facilitator_email-{group.pk}", "")
             group.email_error = errors.get(f"facilitator_email-{group.pk}", "")
+            group.name_error = errors.get(f"facilitator_name-{group.pk}", "")
     confirmed = any(g.confirmed_at for g in groups)
     return render(
         request,
@@ -789,6 +819,10 @@ def _group_save(request, event, errors):
     for group in groups.values():
         name = request.POST.get(f"facilitator_name-{group.pk}", "").strip()[:200]
         email = request.POST.get(f"facilitator_email-{group.pk}", "").strip()
+        try:
+            reject_unsafe_characters(name)
+        except ValidationError as error:
+            errors[f"facilitator_name-{group.pk}"] = error.messages[0]
         if email:
             try:
                 validate(email)
@@ -811,10 +845,9 @@ def _group_save(request, event, errors):
                     number = max([g.number for g in groups.values()], default=0) + 1
                     new_group = ParticipantGroup.objects.create(event_id=event.pk, number=number)
                 target = new_group.pk
-            elif value.isdigit() and int(value) in groups:
-                target = int(value)
             else:
-                target = None
+                target = read_id(value, ParticipantGroup)
+                target = target if target in groups else None
             if target != application.group_id:
                 moves[target].append(application.pk)
         for target, ids in moves.items():
@@ -969,6 +1002,8 @@ def groups_export(request, event_id, fmt):
         _("full name"), _("email"), _("municipality"), _("county"), _("role"),
     ]
     name = f"groups-{slugify(event.title) or event.pk}"
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
     if fmt == "csv":
         return csv_response(f"{name}.csv", header, group_rows(event))
     return xlsx_response(f"{name}.xlsx", [(_("Groups"), header, group_rows(event))])
@@ -1047,6 +1082,8 @@ def attendance_export(request, event_id, fmt):
             ]
 
     name = f"attendance-{slugify(event.title) or event.pk}"
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
     if fmt == "csv":
         return csv_response(f"{name}.csv", header, body())
     return xlsx_response(f"{name}.xlsx", [(_("Attendance"), header, body())])
@@ -1057,14 +1094,23 @@ def attendance_export(request, event_id, fmt):
 
 def personal_data_view(request):
     require_personal_data(request.user)
-    email = (request.POST.get("email") or request.GET.get("email") or "").strip()
+    form = PersonalDataForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "wagtail_klimakronsj/admin/personal_data.html",
+            {"email": "", "form": form, "can_decide": can_decide(request.user)},
+            title=_("Personal data requests"),
+            status=400,
+        )
+    email = form.cleaned_data["email"]
     applications = []
     if email:
         applications = list(
             personal_data.applications_for_email(email).select_related("event", "municipality")
         )
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = form.cleaned_data["action"]
         if not email or not applications:
             messages.error(request, _("No applications are stored for this email address."))
         elif action == "export":
@@ -1077,7 +1123,7 @@ def personal_data_view(request):
             return response
         elif action == "erase":
             require_decide(request.user)
-            if request.POST.get("confirm") == "1":
+            if form.cleaned_data["confirm"]:
                 count = personal_data.erase(email, user=request.user)
                 messages.success(
                     request,

@@ -28,13 +28,14 @@ from .compat import get_page_model
 from .conf import settings
 from .form_messages import TOO_LONG
 from .models import PageFeedback
+from .params import IdField
 
 THANKS_PARAMETER = "feedback"
 ANCHOR = "kk-feedback"
 
 
 class FeedbackForm(forms.Form):
-    page = forms.IntegerField(widget=forms.HiddenInput)
+    page = IdField(required=True, widget=forms.HiddenInput)
     helpful = forms.TypedChoiceField(
         label=_("Did you find what you were looking for?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],

@@ -28,6 +28,7 @@ from wagtail.contrib.forms.forms import FormBuilder
 from . import spam
 from .form_messages import EMAIL_INVALID, TOO_LONG, extra_question_messages, filter_texts
 from .models import Municipality, Role
+from .params import read_id
 
 OTHER_ORGANISATION = "other"
 
@@ -180,9 +181,10 @@ class MunicipalityField(forms.Field):
             return ""
         if value == OTHER_ORGANISATION:
             return OTHER_ORGANISATION
-        if not value.isdigit() or not self._is_active(int(value)):
+        pk = read_id(value, Municipality)
+        if pk is None or not self._is_active(pk):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return int(value)
+        return pk
 
     def _is_active(self, pk):
         """From the rows when loaded (rendering), else from the ids this process keeps

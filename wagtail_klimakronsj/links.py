@@ -5,6 +5,7 @@ from django.core import signing
 from django.urls import reverse
 
 from .conf import settings
+from .params import read_id
 
 MANAGE_SALT = "wagtail_klimakronsj.applicant"
 #: Another salt: the receipt page shows the manage link to whoever sent the form, so the
@@ -59,14 +60,15 @@ def read_manage_token(token):
             value = signer.unsign(token)
         except signing.BadSignature as exc:
             raise LinkInvalid() from exc
-        if not value.isdigit():
+        if read_id(value) is None:
             raise LinkInvalid() from None
-        raise LinkExpired(int(value)) from None
+        raise LinkExpired(read_id(value)) from None
     except signing.BadSignature as exc:
         raise LinkInvalid() from exc
-    if not value.isdigit():
+    application_id = read_id(value)
+    if application_id is None:
         raise LinkInvalid()
-    return int(value)
+    return application_id
 
 
 def confirm_token(application):
@@ -80,9 +82,10 @@ def read_confirm_token(token):
         value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(token)
     except signing.BadSignature as exc:
         raise LinkInvalid() from exc
-    if not value.isdigit():
+    application_id = read_id(value)
+    if application_id is None:
         raise LinkInvalid()
-    return int(value)
+    return application_id
 
 
 def confirm_path(application):

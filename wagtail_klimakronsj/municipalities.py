@@ -1,6 +1,7 @@
 """Loading and offering the municipality list."""
 
 import json
+import re
 from pathlib import Path
 
 from django.db import transaction
@@ -25,7 +26,7 @@ def read_municipality_file(path=None):
     seen = set()
     for row in rows:
         number = str(row.get("number", "")).strip()
-        if not (len(number) == 4 and number.isdigit()) or not str(row.get("name", "")).strip():
+        if not re.fullmatch(r"[0-9]{4}", number) or not str(row.get("name", "")).strip():
             raise MunicipalityListError(f"{path}: bad entry {row!r}")
         if number in seen:
             raise MunicipalityListError(f"{path}: number {number} appears twice")

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .conf import settings
+from .params import read_id
 
 #: Relations every listed proposal needs; fetched in one query each, whatever the count.
 LIST_PREFETCH = ("event", "guiding_question", "group")
@@ -173,11 +174,7 @@ def paginate(results, number, per_page=None):
     if not is_search_results(results):
         results = with_relations(results)
     paginator = Paginator(results, per_page or settings.PROPOSALS_PER_PAGE)
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
-    number = min(max(number, 1), paginator.num_pages)
+    number = min(read_id(number) or 1, paginator.num_pages)
     page = paginator.page(number)
     if is_search_results(results):
         page.object_list = prefetch_for_list(page.object_list)
