@@ -234,6 +234,12 @@ TARGETS = [
         post=("confirm",),
         path={"token": ("str", lambda w, v: f"/klimakronsj/application/{v}/renew/")},
     ),
+    Target(
+        "wagtail_klimakronsj:applicant_confirm",
+        lambda w: reverse("wagtail_klimakronsj:applicant_confirm", args=[w.confirm_token]),
+        post=("confirm",),
+        path={"token": ("str", lambda w, v: f"/klimakronsj/application/{v}/confirm/")},
+    ),
     # -- admin: the organiser's desk ------------------------------------------------------
     Target("wagtail_klimakronsj_desk:home", _admin("wagtail_klimakronsj_desk:home"), admin=True),
     Target(

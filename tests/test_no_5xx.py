@@ -95,6 +95,7 @@ def world(root_page):
         actor="together",
     )
     w.token = links.manage_token(w.application)
+    w.confirm_token = links.confirm_token(w.application)
     w.ids = {"group": w.group.pk, "application": w.application.pk, "session": w.session.pk}
     w.admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
     return w
