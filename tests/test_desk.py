@@ -1,5 +1,8 @@
 """The organiser's desk: the application list, decisions, inspect, permissions."""
 
+import re
+from urllib.parse import parse_qs, urlsplit
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import ModelLogEntry
@@ -8,7 +11,7 @@ from tests import desk_helpers
 from tests.conftest import make_event
 from tests.desk_helpers import LIST_URL, seed
 from wagtail_klimakronsj import seats
-from wagtail_klimakronsj.models import Application, ApplicationStatus, SeatPolicy
+from wagtail_klimakronsj.models import Application, ApplicationStatus, Notification, SeatPolicy
 
 editor = desk_helpers.editor
 organiser = desk_helpers.organiser
@@ -162,7 +165,8 @@ def test_decision_needs_post_and_csrf(organiser, event):
     apps = seed(event, 1)
     client = Client(enforce_csrf_checks=True)
     client.force_login(organiser)
-    assert client.get(DECIDE_URL).status_code == 405
+    query = {"selected": ids(apps), "decision": "accepted", "confirm": "1"}
+    assert client.get(DECIDE_URL, query)["Location"] == LIST_URL  # a GET decides nothing
     response = client.post(DECIDE_URL, {"selected": ids(apps), "decision": "accepted", "confirm": "1"})
     assert response.status_code == 403
     assert Application.objects.get().status == ApplicationStatus.PENDING
@@ -234,16 +238,61 @@ def test_inspect_shows_answers_history_and_emails(client, event, form_page, orga
     assert html.count(f'name="selected" value="{app.pk}"') == 2
 
 
-def test_single_decision_from_inspect(client, event, organiser):
+def inspect_decision_forms(html):
+    """The decision forms of an application's own page: ``{decision: {name: value}}``."""
+    forms = {}
+    for form in re.findall(r'<form[^>]*klimakronsj-inline-form.*?</form>', html, re.S):
+        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+        forms[fields["decision"]] = fields
+    return forms
+
+
+def test_single_decision_from_inspect_is_reviewed_first(client, event, organiser):
+    """A button on the application's page opens the same review step as the list (one
+    misclick must not send the decline email); Confirm there decides and leads back."""
     (app,) = seed(event, 1)
     client.force_login(organiser)
     url = f"{LIST_URL}inspect/{app.pk}/"
-    response = client.post(
-        DECIDE_URL, {"selected": [app.pk], "decision": "accepted", "confirm": "1", "next": url}
-    )
+    forms = inspect_decision_forms(client.get(url).content.decode())
+    assert set(forms) == {"accepted", "waitlisted", "declined"}
+    assert all("confirm" not in fields for fields in forms.values())
+
+    review = client.post(DECIDE_URL, forms["declined"], HTTP_ACCEPT_LANGUAGE="en")
+    assert review.status_code == 200
+    assert "Review the decision" in review.content.decode()
+    assert [c["pk"] for c in review.context["plans"][0]["changes"]] == [app.pk]
+    assert review.context["next"] == url
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.PENDING
+    assert not Notification.objects.filter(application=app).exists()
+
+    response = client.post(DECIDE_URL, {**forms["declined"], "confirm": "1"})
     assert response["Location"] == url
     app.refresh_from_db()
-    assert app.status == ApplicationStatus.ACCEPTED
+    assert app.status == ApplicationStatus.DECLINED
+
+
+def test_decide_after_the_session_expired_leads_back_to_the_list(client, event, organiser):
+    """The login page sends the organiser back to the decide URL with a GET: not a blank
+    405, but the list (or the safe ``next`` given); nothing is decided."""
+    (app,) = seed(event, 1)
+    data = {"selected": [app.pk], "decision": "declined", "confirm": "1"}
+    expired = client.post(DECIDE_URL, data)
+    login = urlsplit(expired["Location"])
+    assert login.path == "/admin/login/"
+    (back,) = parse_qs(login.query)["next"]
+    assert back == DECIDE_URL
+
+    client.force_login(organiser)
+    response = client.get(back)
+    assert response.status_code == 302
+    assert response["Location"] == LIST_URL
+    inspect = f"{LIST_URL}inspect/{app.pk}/"
+    assert client.get(DECIDE_URL, {"next": inspect})["Location"] == inspect
+    assert client.get(DECIDE_URL, {"next": "https://example.com/"})["Location"] == LIST_URL
+    assert client.head(DECIDE_URL)["Location"] == LIST_URL
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.PENDING
 
 
 # -- permissions -------------------------------------------------------------------------

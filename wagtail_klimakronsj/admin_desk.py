@@ -26,7 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
@@ -507,12 +507,14 @@ def preview_decision(event, ids, new_status):
     return result
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def decide_view(request):
     require_decide(request.user)
-    form = DecideForm(request.POST, decisions=DECISIONS)
     fallback = reverse(ApplicationModelAdmin().url_helper.get_action_url_name("index"))
     next_url = safe_next(request, fallback)
+    if request.method != "POST":  # the login page sends an organiser back here with a GET
+        return redirect(next_url)
+    form = DecideForm(request.POST, decisions=DECISIONS)
     if not form.is_valid() or not form.cleaned_data["selected"]:
         messages.error(request, _("Choose one or more applications and a decision."))
         return redirect(next_url)
