@@ -103,13 +103,40 @@ def test_expired_link_offers_a_new_one_sent_to_the_stored_address(
     monkeypatch.undo()
     settings.WAGTAIL_KLIMAKRONSJ_MANAGE_LINK_MAX_AGE_DAYS = 30
     monkeypatch.setattr("time.time", lambda: datetime.datetime.now().timestamp() + 31 * 86400)
+    renew = f"/klimakronsj/application/{token}/renew/"
     with django_capture_on_commit_callbacks(execute=True):
-        renewed = client.post(f"/klimakronsj/application/{token}/renew/")
-    assert renewed.status_code == 200
+        sent = client.post(renew)
+    # POST/redirect/GET: the page that says so is a GET; reloading it sends nothing.
+    assert sent.status_code == 302 and sent["Location"] == renew + "?sent=1"
+    assert sent["Referrer-Policy"] == "same-origin"
     assert [m.to for m in mail.outbox] == [["kari@example.org"]]
+    for _reload in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            renewed = client.get(sent["Location"])
+        assert renewed.status_code == 200
+        assert "We have sent you a new link" in renewed.content.decode()
+        assert "kari@example.org" not in renewed.content.decode()
+        assert renewed["Referrer-Policy"] == "same-origin"
+        assert renewed["Cache-Control"] == "private, no-store"
+    assert len(mail.outbox) == 1
+    # Without ``sent`` a GET sends nothing either: it leads to the expired link's page.
+    assert client.get(renew)["Location"] == f"/klimakronsj/application/{token}/"
+    assert len(mail.outbox) == 1
     new_link = re.search(r"/klimakronsj/application/[^/\s]+/", mail.outbox[0].body).group(0)
     monkeypatch.undo()
     assert client.get(new_link).status_code == 200
+    assert client.get(renew + "?sent=1")["Location"] == f"/klimakronsj/application/{token}/"
+
+
+def test_renewing_an_erased_or_changed_link_is_a_clear_400(client, setup, monkeypatch):
+    _, a, _ = setup
+    token = links.manage_token(a)
+    monkeypatch.setattr("time.time", lambda: datetime.datetime.now().timestamp() + 400 * 86400)
+    Application.objects.filter(pk=a.pk).update(erased_at=timezone.now())
+    for url in (f"/klimakronsj/application/{token}/renew/", "/klimakronsj/application/x/renew/"):
+        assert client.post(url).status_code == 400
+        assert client.get(url + "?sent=1").status_code == 400
+    assert mail.outbox == []
 
 
 def test_erased_application_is_a_clear_410(client, setup):

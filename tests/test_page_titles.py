@@ -162,7 +162,8 @@ def test_link_problems_are_titled_by_the_problem(event, form_page, monkeypatch, 
     expired = client.get(f"/klimakronsj/application/{token}/")
     assert expired.status_code == 410
     assert title(expired) == "This link has expired – Your application"
-    renewed = client.post(f"/klimakronsj/application/{token}/renew/")
+    sent = client.post(f"/klimakronsj/application/{token}/renew/")
+    renewed = client.get(sent["Location"])
     assert renewed.status_code == 200
     assert title(renewed) == "We have sent you a new link – Your application"
     (heading,) = autofocused(renewed)

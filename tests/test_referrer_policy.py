@@ -134,7 +134,10 @@ def public_pages(client, event, form_page, application, expired):
     sent = post(client, form_page.url, form_data(form_page, event, municipality=oslo))
     assert sent.status_code == 302, sent.content.decode()[:300]
     pages.append((sent["Location"], client.get(sent["Location"])))
-    pages.append((expired + "renew/", post(client, expired + "renew/")))
+    renewed = post(client, expired + "renew/")
+    assert renewed.status_code == 302 and renewed["Location"].endswith("renew/?sent=1")
+    pages.append((expired + "renew/", renewed))
+    pages.append((renewed["Location"], client.get(renewed["Location"])))
     pages.append(("/klimakronsj/feedback/", post(client, "/klimakronsj/feedback/", {"page": "x"})))
     return pages
 

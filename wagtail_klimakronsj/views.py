@@ -133,24 +133,34 @@ def applicant_page(request, token):
     return links.private_response(TemplateResponse(request, APPLICANT_TEMPLATE, context))
 
 
-@require_http_methods(["POST"])
+def _own_page(token):
+    """A redirect to the applicant's page (``token`` is signed: only ASCII)."""
+    return HttpResponseRedirect(reverse("wagtail_klimakronsj:applicant", args=[token]))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def renew_link(request, token):
-    """An expired link asks for a new one: it goes to the address on the application."""
+    """An expired link asks for a new one (POST): it goes to the address on the
+    application, and the answer is a redirect to ``?sent=1`` here (POST/redirect/GET),
+    which says so; reloading that page sends nothing. Without ``sent`` a GET leads to
+    the applicant's page (the expired link's page with the button)."""
     try:
         _load(token)
-        return HttpResponseRedirect(reverse("wagtail_klimakronsj:applicant", args=[token]))
+        return _own_page(token)
     except links.LinkExpired as expired:
         application = Application.objects.filter(pk=expired.application_id).first()
     except links.LinkInvalid:
         return link_problem(request, "invalid", status=400)
     if application is None or application.erased_at:
         return link_problem(request, "invalid", status=400)
+    if request.method != "POST":
+        if request.GET.get("sent") == "1":
+            return link_problem(request, "renewed", status=200)
+        return _own_page(token)
     if not spam.hit("renew", application.pk, settings.RATE_LIMIT_PER_EMAIL):
         return link_problem(request, "rate_limited", status=429)
-    from . import workflow
-
     workflow.send_manage_link(application, request=request)
-    return link_problem(request, "renewed", status=200)
+    return links.private_response(HttpResponseRedirect(request.path + "?sent=1"))
 
 
 class ConfirmEmailForm(forms.Form):
