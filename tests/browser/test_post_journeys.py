@@ -157,8 +157,22 @@ def test_expired_link_sends_a_new_one(page, server, made, artifacts):
     load(page, expired, expect_status=410)
     assert server.emails_to(person["email"]) == []
     submit(page, page.get_by_role("button", name="Send meg ei ny lenkje"), server)
+    assert page.url.endswith(expired + "renew/?sent=1")  # POST/redirect/GET
     assert page.locator("h1").inner_text() == "Vi har sendt deg ei ny lenkje"
+    assert len(server.emails_to(person["email"])) == 1
     audit(page, "post-link-renewed-nn", artifacts)
+    posts = []
+
+    def seen(request):
+        posts.append(request)
+
+    page.on("request", seen)
+    answer = page.reload()  # a GET: reloading sends no other email
+    page.remove_listener("request", seen)
+    assert answer.status == 200 and answer.request.method == "GET"
+    assert {request.method for request in posts} == {"GET"}
+    assert page.locator("h1").inner_text() == "Vi har sendt deg ei ny lenkje"
+    assert len(server.emails_to(person["email"])) == 1
 
     fresh = server.manage_link(person["email"])
     assert fresh != server.base_url + expired
@@ -196,15 +210,33 @@ def inspect_url(pk):
 
 
 def test_decide_one_application(desk, server, made):
+    """Each decision on the application's own page goes through the review step."""
     (person,) = made["decide"]["people"]
     desk.goto(inspect_url(person["pk"]))
+
+    def review(button):
+        decisions = desk.locator("form.klimakronsj-inline-form")
+        submit(desk, decisions.get_by_role("button", name=button, exact=True), server)
+        assert desk.locator("h1").inner_text().startswith("Review the decision")
+
+    # A misclick on Decline changes nothing and sends nothing; Cancel leads back.
+    review("Decline")
+    assert status_of(server, person["pk"]) == "pending"
+    with desk.expect_navigation():
+        desk.get_by_role("link", name="Cancel").click()
+    assert desk.url.endswith(inspect_url(person["pk"]))
+    assert status_of(server, person["pk"]) == "pending"
+    assert len(server.emails_to(person["email"])) == 0
+
     for button, status in (
         ("Accept", "accepted"),
         ("Put on the waiting list", "waitlisted"),
         ("Decline", "declined"),
     ):
-        decisions = desk.locator("form.klimakronsj-inline-form")
-        submit(desk, decisions.get_by_role("button", name=button, exact=True), server)
+        before = status_of(server, person["pk"])
+        review(button)
+        assert status_of(server, person["pk"]) == before  # nothing yet
+        submit(desk, desk.get_by_role("button", name="Confirm"), server)
         assert desk.url.endswith(inspect_url(person["pk"]))
         assert "1 application changed." in messages(desk)
         assert status_of(server, person["pk"]) == status
