@@ -27,9 +27,10 @@ from wagtail_klimakronsj.timezone import local_zone  # noqa: E402
 from ..conftest import make_event  # noqa: E402
 
 
-def event(slug, *, seat_limit=30, embed=True, sessions=2):
-    """A published event open for applications (the organiser reviews each), with
-    ``sessions`` morning sessions and a form page; ``embed`` shows the form on it."""
+def event(slug, *, seat_limit=30, embed=True, sessions=2, **fields):
+    """A published event open for applications (the organiser reviews each, unless
+    ``fields`` say otherwise: ``seat_policy``, ``confirm_email`` ...), with ``sessions``
+    morning sessions and a form page; ``embed`` shows the form on it."""
     home = get_or_create_home()
     today = timezone.localtime(timezone.now(), local_zone()).date()
     first = today + datetime.timedelta(days=60)
@@ -45,6 +46,7 @@ def event(slug, *, seat_limit=30, embed=True, sessions=2):
         applications_open_date=today - datetime.timedelta(days=1),
         application_deadline_date=today + datetime.timedelta(days=30),
         embed_application_form=embed,
+        **fields,
     )
     form_page = ApplicationFormPage(
         title="Søk om plass", slug="sok", event=page, privacy_statement_url="https://example.org/p/"
