@@ -94,7 +94,8 @@ def test_fresh_wagtail_project_with_the_readme_steps(tmp_path):
         "c = Client();"
         "r = c.get('/klimakronsj-2021/');"
         "print(r.status_code);"
-        "print('06/11/2021' in r.content.decode());"  # a fresh project speaks en-us
+        # a fresh project speaks en-us: the package's English date, not Django's 06/11/2021
+        "print('11 Jun 2021' in r.content.decode());"
         "print(Client().get('/klimakronsj/feedback/').status_code)"  # the package's URLs
     )
     out = run([python, "manage.py", "shell", "-c", check], cwd=tmp_path, env=env).stdout
