@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from .choices import EventFormat
 from .conf import settings
 from .timezone import local_zone
 
@@ -34,8 +35,6 @@ def session_uid(event, session):
 
 def event_location(event, include_private=False):
     """The LOCATION text: venue and address; for digital events "Digital" (or the link)."""
-    from .models import EventFormat
-
     parts = []
     if event.event_format in (EventFormat.PHYSICAL, EventFormat.HYBRID):
         parts += [event.location_name, " ".join(event.address.split())]

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import seats
+from .choices import ApplicationStatus
 from .compat import get_page_model
-from .models import Application, ApplicationStatus
+from .models import Application
 
 
 def confirm(application, now=None):

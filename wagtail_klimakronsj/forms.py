@@ -26,8 +26,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import FormBuilder
 
 from . import spam
+from .choices import Role
 from .form_messages import EMAIL_INVALID, TOO_LONG, extra_question_messages, filter_texts
-from .models import Municipality, Role
+from .models import Municipality
 from .params import read_id
 
 OTHER_ORGANISATION = "other"

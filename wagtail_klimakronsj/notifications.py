@@ -21,9 +21,9 @@ from django.utils import translation
 from django.utils.html import urlize
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ApplicationStatus, NotificationKind
 from .dates import format_date, format_time_range
 from .links import absolute_url, confirm_path
-from .models import ApplicationStatus, NotificationKind
 
 DEFAULT_SUBJECTS = {
     NotificationKind.RECEIPT: _("We have received your application: {event}"),

@@ -19,9 +19,10 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from .choices import NotificationKind
 from .compat import get_page_model
 from .conf import settings
-from .models import Application, Notification, NotificationKind, ParticipantGroup
+from .models import Application, Notification, ParticipantGroup
 
 logger = logging.getLogger("wagtail_klimakronsj.retention")
 

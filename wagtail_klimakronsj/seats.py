@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import get_active_log_context, log
 from wagtail.log_actions import registry as log_registry
 
+from .choices import SEAT_HOLDING, ApplicationStatus, SeatPolicy
 from .compat import get_page_model
 from .conf import settings
 from .freshness import EVENT_STAMPED, mark_events_changed
-from .models import SEAT_HOLDING, Application, ApplicationStatus, SeatPolicy
+from .models import Application
 
 ACTIVE = (
     ApplicationStatus.PENDING,

@@ -25,10 +25,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .choices import NotificationKind, NotificationStatus
 from .compat import default_mailer, task
 from .conf import from_email, settings
-from .models import Notification, NotificationKind
-from .models.notifications import NotificationStatus
+from .models import Notification
 
 logger = logging.getLogger(__name__)
 

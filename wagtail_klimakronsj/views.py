@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from . import links, seats, spam, workflow
+from .choices import ApplicationStatus, EventStatus
 from .compat import get_page_model
 from .conf import settings
-from .models import Application, ApplicationStatus, EventStatus
+from .models import Application
 
 APPLICANT_TEMPLATE = "wagtail_klimakronsj/pages/applicant.html"
 LINK_PROBLEM_TEMPLATE = "wagtail_klimakronsj/pages/applicant_link_problem.html"

@@ -22,8 +22,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from . import confirmation, notifications, seats, signals, tasks
+from .choices import ApplicationStatus, NotificationKind
 from .compat import get_page_model
-from .models import Application, ApplicationStatus, Notification, NotificationKind
+from .models import Application, Notification
 
 logger = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..assets import ASSETS, page_assets
+from ..choices import ApplicationStatus, Role
 from ..compat import PAGE_MODEL
 from ..conf import settings as klimakronsj_settings
 
@@ -42,25 +43,10 @@ def forget_form_classes(*args, **kwargs):
     _FORM_CLASSES.clear()
 
 
-class ApplicationStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting decision")
-    UNCONFIRMED = "unconfirmed", _("Seat held until the email is confirmed")
-    ACCEPTED = "accepted", _("Accepted")
-    WAITLISTED = "waitlisted", _("On the waiting list")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Email not confirmed in time")
 
 
-#: The statuses that take a seat: accepted, and held for an applicant who has still to
-#: confirm their email address (``EventPageMixin.confirm_email``).
-SEAT_HOLDING = (ApplicationStatus.ACCEPTED, ApplicationStatus.UNCONFIRMED)
 
 
-class Role(models.TextChoices):
-    EMPLOYEE = "employee", _("Employee")
-    ELECTED = "elected", _("Elected official")
-    OTHER = "other", _("Other")
 
 
 class ApplicationFormPageMixin(models.Model):

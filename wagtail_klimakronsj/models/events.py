@@ -28,33 +28,12 @@ from wagtail.url_routing import RouteResult
 from ..assets import ASSETS, page_assets
 from ..blocks import EventBodyBlock
 from ..caching import Deferred
+from ..choices import SEAT_HOLDING, EventFormat, EventStatus, NotificationKind, SeatPolicy
 from ..compat import PAGE_MODEL
 from ..conf import settings
 from ..event_admin_form import EventPageForm
 from ..panels import SeatCountsPanel
 from ..timezone import end_of_day, local_datetime, local_zone
-from .notifications import NotificationKind
-
-
-class EventFormat(models.TextChoices):
-    DIGITAL = "digital", _("Digital")
-    PHYSICAL = "physical", _("Physical")
-    HYBRID = "hybrid", _("Hybrid (digital and physical)")
-
-
-class SeatPolicy(models.TextChoices):
-    REVIEW = "review", _("Review: the organiser decides every application")
-    FIRST_COME = "first_come", _("First come: accepted while seats are left, then a waiting list")
-
-
-class EventStatus(models.TextChoices):
-    NOT_YET_OPEN = "not_yet_open", _("Not yet open for applications")
-    OPEN = "open", _("Open for applications")
-    WAITING_LIST = "waiting_list", _("Waiting list only")
-    FULL = "full", _("Full")
-    CLOSED = "closed", _("Applications closed")
-    IN_PROGRESS = "in_progress", _("In progress")
-    PAST = "past", _("Past")
 
 
 class EventTabs:
@@ -421,7 +400,7 @@ class EventPageMixin(RoutablePageMixin, models.Model):
     def count_accepted(self):
         """The seats taken: accepted applications, and seats held for applicants who
         have still to confirm their email address."""
-        from .applications import SEAT_HOLDING, Application
+        from .applications import Application
 
         return Application.objects.filter(event_id=self.pk, status__in=SEAT_HOLDING).count()
 

@@ -1,24 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class NotificationKind(models.TextChoices):
-    RECEIPT = "receipt", _("Receipt to the applicant")
-    ORGANISER_NOTICE = "organiser_notice", _("Notice to the organiser")
-    ACCEPTED = "accepted", _("Accepted")
-    WAITLISTED = "waitlisted", _("Waiting list")
-    DECLINED = "declined", _("Declined")
-    PROMOTED = "promoted", _("Promoted from the waiting list")
-    WITHDRAWN = "withdrawn", _("Withdrawal confirmed")
-    MANAGE_LINK = "manage_link", _("New link to the applicant's page")
-    GROUP = "group", _("Group placement")
-
-
-class NotificationStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+from ..choices import NotificationKind, NotificationStatus
 
 
 class Notification(models.Model):

@@ -9,6 +9,7 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
 from ..assets import Alternate, add_link_header, page_assets
+from ..choices import Actor
 from ..compat import PAGE_MODEL
 
 
@@ -39,10 +40,6 @@ class Topic(TranslatableMixin, models.Model):
         return self.name
 
 
-class Actor(models.TextChoices):
-    MUNICIPALITY = "municipality", _("The municipality itself")
-    TOGETHER = "together", _("The municipality together with others")
-    OTHERS = "others", _("Others than the municipality")
 
 
 class ProposalArchivePageMixin(RoutablePageMixin, models.Model):

@@ -2,8 +2,8 @@
 
 from django import template
 
+from ..choices import EventStatus
 from ..editions import editions
-from ..models.events import EventStatus
 
 register = template.Library()
 

@@ -3,8 +3,8 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from ...choices import NotificationStatus
 from ...models import Notification
-from ...models.notifications import NotificationStatus
 from ...tasks import send_due
 from ...workflow import release_unconfirmed
 
