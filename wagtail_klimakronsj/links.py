@@ -60,15 +60,10 @@ def read_manage_token(token):
             value = signer.unsign(token)
         except signing.BadSignature as exc:
             raise LinkInvalid() from exc
-        if read_id(value) is None:
-            raise LinkInvalid() from None
-        raise LinkExpired(read_id(value)) from None
+        raise LinkExpired(_application_id(value)) from None
     except signing.BadSignature as exc:
         raise LinkInvalid() from exc
-    application_id = read_id(value)
-    if application_id is None:
-        raise LinkInvalid()
-    return application_id
+    return _application_id(value)
 
 
 def confirm_token(application):
@@ -82,6 +77,11 @@ def read_confirm_token(token):
         value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(token)
     except signing.BadSignature as exc:
         raise LinkInvalid() from exc
+    return _application_id(value)
+
+
+def _application_id(value):
+    """The id a signed link carries, or ``LinkInvalid``."""
     application_id = read_id(value)
     if application_id is None:
         raise LinkInvalid()
