@@ -48,14 +48,19 @@ from .desk_forms import (
     bad_list_query,
 )
 from .exports import csv_response, xlsx_response
+from .groups import (
+    accepted_applications,
+    group_context,
+    group_rows,
+    propose_groups,
+    record_group_emails,
+)
 from .models import (
     Application,
     ApplicationStatus,
     Attendance,
     EventPageMixin,
     Municipality,
-    Notification,
-    NotificationKind,
     ParticipantGroup,
     Role,
     event_page_models,
@@ -121,14 +126,6 @@ def decide(event, application_ids, new_status, user, request=None):
     from . import workflow
 
     return workflow.decide(event, application_ids, new_status, user=user, request=request)
-
-
-def dispatch_notifications(ids):
-    """Enqueue recorded notifications for sending (called after commit)."""
-    from . import workflow
-
-    for notification_id in ids:
-        workflow.enqueue(notification_id)
 
 
 def render(request, template, context, *, title, status=200):
@@ -687,61 +684,6 @@ def pool_view(request, event_id):
 # -- groups --------------------------------------------------------------------
 
 
-def _accepted(event):
-    return Application.objects.filter(
-        event_id=event.pk, status=ApplicationStatus.ACCEPTED
-    ).select_related("municipality")
-
-
-def propose_groups(event):
-    """Replace the event's (unconfirmed) groups by a fresh proposal; returns the groups."""
-    with transaction.atomic():
-        seats.lock_event(event.pk)
-        if ParticipantGroup.objects.filter(event_id=event.pk, confirmed_at__isnull=False).exists():
-            raise ValueError("confirmed")
-        Application.objects.filter(event_id=event.pk, group__isnull=False).update(group=None)
-        ParticipantGroup.objects.filter(event_id=event.pk).delete()
-        people = [
-            grouping.Person(
-                id=a.pk,
-                municipality=(a.municipality.number if a.municipality_id else "org:" + a.organisation.strip().lower()),
-                county=a.municipality.county if a.municipality_id else "",
-                role=a.role,
-                order=index,
-            )
-            for index, a in enumerate(_accepted(event).order_by("submitted_at", "pk"))
-        ]
-        groups = []
-        for number, members in enumerate(grouping.form_groups(people), start=1):
-            group = ParticipantGroup.objects.create(event_id=event.pk, number=number)
-            Application.objects.filter(pk__in=[p.id for p in members]).update(group=group)
-            groups.append(group)
-    return groups
-
-
-def _group_context(event):
-    groups = list(
-        ParticipantGroup.objects.filter(event_id=event.pk).order_by("number")
-    )
-    members = defaultdict(list)
-    unassigned = []
-    for application in _accepted(event).order_by("full_name", "pk"):
-        if application.group_id:
-            members[application.group_id].append(application)
-        else:
-            unassigned.append(application)
-    for group in groups:
-        group.member_list = members.get(group.pk, [])
-        municipality_counts = defaultdict(int)
-        for member in group.member_list:
-            if member.municipality_id:
-                municipality_counts[member.municipality_id] += 1
-        group.clash = any(n > 1 for n in municipality_counts.values())
-        group.irregular = not (grouping.MIN_SIZE <= len(group.member_list) <= grouping.MAX_SIZE)
-    # members of other events' groups never show up: the queryset is the event's
-    return groups, unassigned
-
-
 def groups_view(request, event_id):
     require_personal_data(request.user)
     event = get_event_or_404(event_id)
@@ -758,7 +700,7 @@ def groups_view(request, event_id):
                 return response
         if not errors:
             return redirect(reverse(f"{NAMESPACE}:groups", args=[event.pk]))
-    groups, unassigned = _group_context(event)
+    groups, unassigned = group_context(event)
     if errors:
         for group in groups:
             group.facilitator_name = request.POST.get(f"facilitator_name-{group.pk}", "")
@@ -838,7 +780,7 @@ def _group_save(request, event, errors):
             group.save(update_fields=["facilitator_name", "facilitator_email"])
         new_group = None
         moves = defaultdict(list)
-        for application in _accepted(event):
+        for application in accepted_applications(event):
             value = request.POST.get(f"group-{application.pk}")
             if value is None:
                 continue
@@ -874,83 +816,6 @@ def _group_reopen(request, event, errors):
     return None
 
 
-def record_group_emails(event):
-    """One GROUP email per member and facilitator of each confirmed group, once each.
-
-    Members get the editor's own "Group placement" text of the event when there is one
-    (placeholder ``{group}``), else the default listing their group; facilitators get
-    the list of their group.
-    """
-    from django.template.loader import render_to_string
-
-    from . import notifications as notification_texts
-
-    groups, _unassigned = _group_context(event)
-    own_text = notification_texts.get_email_text(event, NotificationKind.GROUP) is not None
-    reply_to = notification_texts.organiser_reply_to(event)
-    notifications = []
-    for group in groups:
-        if not group.confirmed_at or not group.member_list:
-            continue
-        context = {"event": event, "group": group, "members": group.member_list}
-        subject = _("Your group at %(event)s") % {"event": event.title}
-        for member in group.member_list:
-            if member.erased_at or not member.email:
-                continue
-            member.group = group
-            if own_text:
-                email = notification_texts.applicant_email(NotificationKind.GROUP, member, event)
-                member_subject, body = email.subject, email.body_text
-            else:
-                member_subject = subject
-                body = render_to_string(
-                    "wagtail_klimakronsj/admin/emails/group.txt", {**context, "recipient": member}
-                )
-            notifications.append(
-                Notification(
-                    kind=NotificationKind.GROUP,
-                    application=member,
-                    group=group,
-                    dedupe_key=f"group:{group.pk}:{member.pk}",
-                    to=[member.email],
-                    reply_to=reply_to,
-                    subject=member_subject,
-                    body_text=body,
-                )
-            )
-        if group.facilitator_email:
-            body = render_to_string(
-                "wagtail_klimakronsj/admin/emails/group.txt",
-                {**context, "recipient": None, "facilitator": True},
-            )
-            notifications.append(
-                Notification(
-                    kind=NotificationKind.GROUP,
-                    group=group,
-                    dedupe_key=f"group:{group.pk}:facilitator:{group.facilitator_email.lower()}"[:150],
-                    to=[group.facilitator_email],
-                    reply_to=reply_to,
-                    subject=_("Your group at %(event)s (facilitator)") % {"event": event.title},
-                    body_text=body,
-                )
-            )
-    keys = [n.dedupe_key for n in notifications]
-    with transaction.atomic():
-        existing = set(
-            Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
-        )
-        new = [n for n in notifications if n.dedupe_key not in existing]
-        Notification.objects.bulk_create(new, ignore_conflicts=True)
-        ids = list(
-            Notification.objects.filter(
-                dedupe_key__in=[n.dedupe_key for n in new]
-            ).values_list("pk", flat=True)
-        )
-        if ids:
-            transaction.on_commit(lambda: dispatch_notifications(ids))
-    return len(ids)
-
-
 def _group_email(request, event, errors):
     if not ParticipantGroup.objects.filter(event_id=event.pk, confirmed_at__isnull=False).exists():
         messages.error(request, _("Confirm the groups before emailing them."))
@@ -970,30 +835,6 @@ GROUP_ACTIONS = {
     "reopen": _group_reopen,
     "email": _group_email,
 }
-
-
-def group_rows(event):
-    groups, unassigned = _group_context(event)
-    role_labels = dict(Role.choices)
-    for group in groups:
-        for member in group.member_list:
-            m = member.municipality
-            yield [
-                group.number,
-                str(group),
-                group.facilitator_name,
-                group.facilitator_email,
-                member.full_name,
-                member.email,
-                m.name if m else member.organisation,
-                m.county if m else "",
-                role_labels.get(member.role, member.role),
-            ]
-    for member in unassigned:
-        m = member.municipality
-        yield ["", _("No group"), "", "", member.full_name, member.email,
-               m.name if m else member.organisation, m.county if m else "",
-               role_labels.get(member.role, member.role)]
 
 
 def groups_export(request, event_id, fmt):
@@ -1016,7 +857,7 @@ def groups_export(request, event_id, fmt):
 
 def _attendance_context(event):
     sessions = list(event.sessions)
-    participants = list(_accepted(event).order_by("full_name", "pk"))
+    participants = list(accepted_applications(event).order_by("full_name", "pk"))
     present = set(
         Attendance.objects.filter(
             application__event_id=event.pk, present=True
