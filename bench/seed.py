@@ -249,7 +249,7 @@ def main():
     try:
         from django.urls import reverse
 
-        from wagtail_klimakronsj.admin_desk import ApplicationModelAdmin
+        from wagtail_klimakronsj.desk.admin import ApplicationModelAdmin
 
         index = reverse(ApplicationModelAdmin().url_helper.get_action_url_name("index"))
     except Exception as exc:  # noqa: BLE001 - the desk may not have landed yet

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tests.apply_helpers import form_data as base_form_data
 from tests.conftest import make_event, make_form_page
 from wagtail_klimakronsj import confirmation, links, seats, tasks, workflow
-from wagtail_klimakronsj.admin_desk import event_counts
+from wagtail_klimakronsj.desk.views.common import event_counts
 from wagtail_klimakronsj.models import (
     Application,
     ApplicationStatus,

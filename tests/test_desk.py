@@ -355,7 +355,7 @@ def test_permissions_are_registered_for_groups(db):
 
 
 def test_seat_counts_panel_renders_counts_only(rf, event, editor):
-    from wagtail_klimakronsj.admin_desk import SeatCountsPanel
+    from wagtail_klimakronsj.panels import SeatCountsPanel
 
     seed(event, 2)
     request = rf.get("/")

@@ -20,12 +20,12 @@ from tests.apply_helpers import form_data
 from tests.conftest import make_event, make_form_page
 from tests.desk_helpers import seed
 from wagtail_klimakronsj import links
-from wagtail_klimakronsj.admin_desk import propose_groups
 from wagtail_klimakronsj.checks import (
     NULL_ORIGIN_POLICIES,
     check_referrer_policy,
     effective_referrer_policy,
 )
+from wagtail_klimakronsj.groups import propose_groups
 from wagtail_klimakronsj.models import ApplicationStatus, Municipality, PageFeedback
 
 pytestmark = pytest.mark.django_db

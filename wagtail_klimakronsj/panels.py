@@ -3,6 +3,8 @@
 from django.urls import reverse
 from wagtail.admin.panels import Panel
 
+from .desk.permissions import can_view_personal_data
+
 
 class SeatCountsPanel(Panel):
     """Seats taken / left / waiting on the event page's edit view; counts, never names.
@@ -15,7 +17,8 @@ class SeatCountsPanel(Panel):
         template_name = "wagtail_klimakronsj/admin/includes/seat_counts_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from .admin_desk import NAMESPACE, can_view_personal_data, event_counts
+            # not at the top: models import this panel, and the desk imports models
+            from .desk.views.common import NAMESPACE, event_counts
 
             context = super().get_context_data(parent_context)
             event = self.instance

@@ -4,9 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from . import (  # noqa: F401 - imported for their hooks
-    admin_desk,  # the organiser's desk (applications, groups, exports)
     admin_feedback,  # "Did you find what you were looking for?" report
     admin_proposals,  # proposal topics as a snippet
+)
+from .desk import (  # noqa: F401 - imported for their hooks: the organiser's desk
+    admin,  # the application list (modeladmin)
+    menu,  # menu items and the event page's "Seats and applications" button
+    permissions,  # the two permissions that guard personal data
+    urls,  # the desk's pages (decisions, pool, groups, attendance, personal data)
 )
 
 

@@ -9,9 +9,9 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from .compat import get_page_model
-from .models import Application, Municipality
-from .params import IdField, IdListField, TextField, has_unsafe_characters, read_id
+from ..compat import get_page_model
+from ..models import Application, Municipality
+from ..params import IdField, IdListField, TextField, has_unsafe_characters, read_id
 
 #: Longest search the application list accepts (SQLite refuses a LIKE pattern over
 #: 50 000 bytes; no name or email is longer than this).
