@@ -1,4 +1,4 @@
-"""Helpers shared by the tests/test_apply*.py files."""
+"""Helpers shared by the tests/applications/ files and the others that post an application."""
 
 import datetime
 import re

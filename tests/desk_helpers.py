@@ -1,6 +1,8 @@
 """Shared fixtures and factories for the organiser's desk tests."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -66,3 +68,9 @@ def viewer(db):
 @pytest.fixture
 def editor(root_page):
     return make_user("editor", page=root_page)
+
+
+def read_csv(response):
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text)))

@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "anymail",
-    "django_tasks_db",  # tests/test_apply_mail_timeout.py queues mail in the database
+    "django_tasks_db",  # tests/applications/test_apply_mail_timeout.py queues mail in the database
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,6 +1,5 @@
 """Exports of the filtered application list, attendance lists, and their escaping."""
 
-import csv
 import io
 import tracemalloc
 
@@ -10,18 +9,12 @@ from django.test import override_settings
 
 from tests import desk_helpers
 from tests.conftest import make_event
-from tests.desk_helpers import LIST_URL, seed
+from tests.desk_helpers import LIST_URL, read_csv, seed
 from wagtail_klimakronsj.models import Application, Attendance
 
 organiser = desk_helpers.organiser
 
 DANGEROUS = ["=1+1", "+47 99", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
-
-
-def read_csv(response):
-    assert response.streaming
-    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def test_csv_export_follows_filters_and_search(client, root_page, event, organiser):

@@ -17,9 +17,9 @@ from wagtail_klimakronsj.assets import Alternate, link_header_value
 from wagtail_klimakronsj.checks import check_base_template, check_settings
 from wagtail_klimakronsj.pages.models import EventPage, ProposalArchivePage, ProposalPage
 
-HOST_TEMPLATES = Path(__file__).parent / "hostsite" / "templates"
+HOST_TEMPLATES = Path(__file__).resolve().parents[1] / "hostsite" / "templates"
 STYLESHEET = '<link rel="stylesheet" href="/static/wagtail_klimakronsj/css/klimakronsj.css">'
-PUBLIC = Path(__file__).parent.parent / "wagtail_klimakronsj/templates/wagtail_klimakronsj"
+PUBLIC = Path(__file__).resolve().parents[2] / "wagtail_klimakronsj/templates/wagtail_klimakronsj"
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 These tests read the committed catalogues in ``wagtail_klimakronsj/locale``. A string
 added to the code without a translation does not fail here until the catalogue is
-regenerated; run ``KLIMAKRONSJ_TEST_I18N_SYNC=1 pytest tests/test_translations.py`` (or
+regenerated; run ``KLIMAKRONSJ_TEST_I18N_SYNC=1 pytest tests/site/test_translations.py`` (or
 the release checklist) to check that the catalogues cover every string in the source.
 """
 

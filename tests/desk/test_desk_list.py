@@ -6,8 +6,7 @@ import io
 import openpyxl
 
 from tests import desk_helpers
-from tests.desk_helpers import LIST_URL, seed
-from tests.test_desk_exports import read_csv
+from tests.desk_helpers import LIST_URL, read_csv, seed
 from wagtail_klimakronsj.models import Application, Municipality
 
 organiser = desk_helpers.organiser

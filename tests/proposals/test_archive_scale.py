@@ -1,6 +1,6 @@
 """The archive at scale: run with KLIMAKRONSJ_ARCHIVE_SCALE=10000 (skipped otherwise).
 
-    KLIMAKRONSJ_ARCHIVE_SCALE=10000 .venv/bin/pytest -q -s tests/test_archive_scale.py
+    KLIMAKRONSJ_ARCHIVE_SCALE=10000 .venv/bin/pytest -q -s tests/proposals/test_archive_scale.py
 
 Seeds N proposals with ``demo.proposals.create_many`` and prints the query count and
 the median time of the archive page (filtered and searched), the CSV export and the

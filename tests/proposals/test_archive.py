@@ -10,32 +10,13 @@ from django.utils import translation
 from wagtail.models import Page, PageViewRestriction
 
 from tests.conftest import make_event
+from tests.proposal_helpers import make_archive, make_proposal
 from wagtail_klimakronsj.demo import proposals as demo
 from wagtail_klimakronsj.models import GuidingQuestion, ParticipantGroup, Topic
-from wagtail_klimakronsj.pages.models import ProposalArchivePage, ProposalPage
+from wagtail_klimakronsj.pages.models import ProposalPage
 from wagtail_klimakronsj.proposals import proposals_for_event
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def make_archive(parent, title="Forslagsarkiv"):
-    archive = ProposalArchivePage(title=title, intro="<p>Forslag frå Klimakrønsj.</p>")
-    parent.add_child(instance=archive)
-    archive.save_revision().publish()
-    return ProposalArchivePage.objects.get(pk=archive.pk)
-
-
-def make_proposal(archive, title, *, topics=(), publish=True, when=None, **fields):
-    fields.setdefault("summary", f"Samandrag for {title}")
-    proposal = ProposalPage(title=title, live=publish, **fields)
-    archive.add_child(instance=proposal)
-    proposal.topics.set(topics)
-    revision = proposal.save_revision()
-    if publish:
-        revision.publish()
-        if when is not None:
-            ProposalPage.objects.filter(pk=proposal.pk).update(first_published_at=when)
-    return ProposalPage.objects.get(pk=proposal.pk)
 
 
 @pytest.fixture

@@ -218,7 +218,7 @@ def stamp(event):
 
 
 def test_proposal_changes_are_seen_at_the_next_request(client, root_page):
-    from tests.test_archive import make_archive, make_proposal
+    from tests.proposal_helpers import make_archive, make_proposal
 
     first, second = make_event(root_page, title="Første"), make_event(root_page, title="Andre")
     archive = make_archive(root_page)
@@ -251,7 +251,7 @@ def test_proposal_changes_are_seen_at_the_next_request(client, root_page):
 
 
 def test_a_draft_of_a_proposal_changes_nothing_public(client, root_page):
-    from tests.test_archive import make_archive, make_proposal
+    from tests.proposal_helpers import make_archive, make_proposal
 
     event = make_event(root_page)
     proposal = make_proposal(make_archive(root_page), "Publisert tittel", event=event)
@@ -266,7 +266,7 @@ def test_a_draft_of_a_proposal_changes_nothing_public(client, root_page):
 
 def test_publishing_the_event_keeps_the_proposals_stamp(client, root_page):
     """A revision holds the stamp of when it was saved; publishing keeps the row's."""
-    from tests.test_archive import make_archive, make_proposal
+    from tests.proposal_helpers import make_archive, make_proposal
 
     event = make_event(root_page, title="Utgåve")
     draft = EventPage.objects.get(pk=event.pk)
@@ -279,7 +279,7 @@ def test_publishing_the_event_keeps_the_proposals_stamp(client, root_page):
 
 
 def test_bulk_created_proposals_stamp_their_edition(client, root_page):
-    from tests.test_archive import make_archive
+    from tests.proposal_helpers import make_archive
     from wagtail_klimakronsj.demo import proposals as demo
 
     event = make_event(root_page)
@@ -383,7 +383,7 @@ def test_parts_of_the_page_share_one_entry_read_once(client, root_page, monkeypa
 def test_a_view_restriction_or_a_deleted_application_is_seen_at_once(client, root_page):
     from wagtail.models import PageViewRestriction
 
-    from tests.test_archive import make_archive, make_proposal
+    from tests.proposal_helpers import make_archive, make_proposal
 
     event = make_event(root_page, seat_limit=3)
     proposal = make_proposal(make_archive(root_page), "Løynd etter kvart", event=event)

@@ -1,7 +1,7 @@
 """The URLs and inputs of ``test_no_5xx``: every public and admin URL of the package
 with the query parameters and POST fields its view reads, and the nasty values.
 
-Run ``pytest tests/test_no_5xx.py -k covered -s`` to print the matrix.
+Run ``pytest tests/security/test_no_5xx.py -k covered -s`` to print the matrix.
 """
 
 from dataclasses import dataclass

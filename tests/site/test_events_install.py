@@ -11,7 +11,7 @@ import django
 import pytest
 
 BIN = Path(sys.executable).parent
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def run(args, cwd, env):

@@ -28,7 +28,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 
 from tests.conftest import make_event, make_form_page
 from tests.desk_helpers import seed
-from tests.no5xx_targets import (
+from tests.proposal_helpers import make_archive, make_proposal
+from tests.security.no5xx_targets import (
     COMMON_GET,
     NASTY,
     PATH_INPUTS,
@@ -36,7 +37,6 @@ from tests.no5xx_targets import (
     describe_matrix,
     form_post,
 )
-from tests.test_archive import make_archive, make_proposal
 from wagtail_klimakronsj import admin_feedback, links, models
 from wagtail_klimakronsj.demo import proposals as demo
 from wagtail_klimakronsj.models import (
@@ -262,7 +262,7 @@ def test_every_package_url_is_covered(db):
     covered = {target.name.split(" (")[0] for target in TARGETS}
     missing = (package_url_names() | package_page_routes()) - covered
     print("\n".join(describe_matrix()))  # noqa: T201 - the lead quotes this list
-    assert not missing, f"URLs not covered by tests.no5xx_targets.TARGETS: {sorted(missing)}"
+    assert not missing, f"URLs not covered by tests.security.no5xx_targets.TARGETS: {sorted(missing)}"
     assert package_page_routes() >= {"page:event/ical/", "page:archive/export-csv/"}
     assert {
         "wagtail_klimakronsj:feedback",
