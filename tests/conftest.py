@@ -1,7 +1,8 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.core.cache import cache
+from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
 from wagtail_klimakronsj.models import EventSession, GuidingQuestion, Municipality
@@ -67,6 +68,23 @@ def make_form_page(parent, event, *, title="Søk om plass", **fields):
     return ApplicationFormPage.objects.get(pk=page.pk)
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Every test starts and ends with an empty cache (the event page keeps parts in it)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def english(client):
+    """Assert on the English source strings, whatever translations are compiled
+    (``pytestmark = pytest.mark.usefixtures("english")`` in a module)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def event(root_page):
     return make_event(root_page)
@@ -96,18 +114,20 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture
-def slow_decisions(monkeypatch):
+def slow_decisions(monkeypatch, request):
     """Widen the window between counting seats and saving, as a slow request would
-    (the same delay with and without the lock, so a control run can show the race)."""
+    (the same delay with and without the lock, so a control run can show the race).
+    A module may set ``DECISION_DELAY`` (seconds; 0.02 otherwise)."""
     import time
 
     from wagtail_klimakronsj import seats
 
     original = seats._room_for
+    delay = getattr(request.module, "DECISION_DELAY", 0.02)
 
     def slow(*args, **kwargs):
         result = original(*args, **kwargs)
-        time.sleep(0.02)
+        time.sleep(delay)
         return result
 
     monkeypatch.setattr(seats, "_room_for", slow)

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.template import Context, Template
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
@@ -26,27 +25,8 @@ from wagtail_klimakronsj.spam import make_form_token
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client():
-    """Pages in English, so assertions read the package's own strings."""
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def post(client, form_page, data, **kwargs):
     return client.post(form_page.url, data, **kwargs)
-
-
-@pytest.fixture
-def first_come(root_page):
-    event = make_event(root_page, seat_limit=2, seat_policy=SeatPolicy.FIRST_COME)
-    return event, make_form_page(root_page, event, title="Søk no")
 
 
 # -- GET ---------------------------------------------------------------------------

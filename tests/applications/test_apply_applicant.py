@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -20,16 +19,6 @@ from wagtail_klimakronsj.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def client():
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture

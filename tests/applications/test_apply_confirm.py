@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from tests.apply_helpers import form_data as base_form_data
@@ -29,24 +28,6 @@ from wagtail_klimakronsj.pages.models import EventPage
 pytestmark = pytest.mark.django_db
 
 CONFIRM_LINK = re.compile(r"https?://[^\s\"<]+/application/([^/\s\"<]+)/confirm/")
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def client():
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
-
-
-@pytest.fixture
-def first_come(root_page):
-    event = make_event(root_page, seat_limit=2, seat_policy=SeatPolicy.FIRST_COME)
-    return event, make_form_page(root_page, event, title="Søk no")
 
 
 @pytest.fixture

@@ -4,13 +4,11 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 
-from tests.apply_helpers import at, form_data, mail_backend
+from tests.apply_helpers import at, fields, form_data, mail_backend
 from tests.conftest import make_event, make_form_page
 from wagtail_klimakronsj import signals, tasks, workflow
 from wagtail_klimakronsj.models import (
@@ -27,26 +25,6 @@ from wagtail_klimakronsj.notifications import clean_subject, fill
 pytestmark = pytest.mark.django_db
 
 FAILING = "tests.apply_helpers.FailingBackend"
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def client():
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
-
-
-def fields(i=0, **extra):
-    return {
-        "full_name": f"Person {i}",
-        "email": f"p{i}@example.org",
-        "role": "employee",
-        "language": "en",
-        **extra,
-    }
 
 
 @pytest.fixture

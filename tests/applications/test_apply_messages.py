@@ -5,7 +5,6 @@ import html as html_lib
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -71,13 +70,6 @@ EXTRA_MESSAGES = {
 }
 
 LANGUAGES = ["nn", "nb", "en"]
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def page_text(response):

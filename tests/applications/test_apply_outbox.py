@@ -7,12 +7,11 @@ import io
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from tests.apply_helpers import form_data
+from tests.apply_helpers import fields, form_data
 from tests.conftest import make_event, make_form_page
 from wagtail_klimakronsj import notifications, retention, tasks, workflow
 from wagtail_klimakronsj.models import (
@@ -32,11 +31,6 @@ except ImportError:  # Django 5.2: the backport
     from django_tasks.signals import task_enqueued
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-
-
 @pytest.fixture
 def first_come(root_page):
     event = make_event(
@@ -47,16 +41,6 @@ def first_come(root_page):
         organiser_emails="arrangor@example.org",
     )
     return event, make_form_page(root_page, event)
-
-
-def fields(i=0, **extra):
-    return {
-        "full_name": f"Person {i}",
-        "email": f"p{i}@example.org",
-        "role": "employee",
-        "language": "en",
-        **extra,
-    }
 
 
 def test_rows_hold_what_to_say_and_the_text_is_written_when_sent(

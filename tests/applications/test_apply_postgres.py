@@ -7,7 +7,6 @@ PostgreSQL (SQLite has no row locks); run with KLIMAKRONSJ_TEST_POSTGRES=1.
 
 import re
 import threading
-import time
 
 import pytest
 import requests
@@ -15,13 +14,13 @@ from django.core.cache import cache
 from django.db import connection
 
 from tests.conftest import make_event, make_form_page
-from wagtail_klimakronsj import seats
 from wagtail_klimakronsj.models import Application, ApplicationStatus, Municipality, SeatPolicy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 APPLICANTS = 30
 SEATS = 4
+DECISION_DELAY = 0.03  # conftest's slow_decisions: a wider window over HTTP
 
 
 @pytest.fixture(autouse=True)
@@ -35,19 +34,6 @@ def _needs_postgres():
 def fast_humans(settings):
     # The threads post right after loading the form: not spam in this test.
     settings.WAGTAIL_KLIMAKRONSJ_MIN_FILL_SECONDS = 0
-
-
-@pytest.fixture
-def slow_decisions(monkeypatch):
-    """Widen the window between counting seats and saving, as a slow request would."""
-    original = seats._room_for
-
-    def slow(*args, **kwargs):
-        result = original(*args, **kwargs)
-        time.sleep(0.03)
-        return result
-
-    monkeypatch.setattr(seats, "_room_for", slow)
 
 
 def load_form(url):

@@ -217,6 +217,25 @@ def page(chromium, server):
     context.close()
 
 
+#: The narrow viewport of the reflow checks (WCAG 1.4.10), in CSS px: a phone.
+WIDTH = 320
+
+
+@pytest.fixture
+def narrow(chromium, server):
+    """A 320 px wide tab: the reflow checks, and the phone that opens a link from an email."""
+    context = chromium.new_context(
+        base_url=server.base_url, viewport={"width": WIDTH, "height": 640}
+    )
+    context.set_default_timeout(30_000)
+    context.add_init_script(CSP_LISTENER)
+    tab = context.new_page()
+    tab.kk_console = []
+    tab.on("console", lambda msg: tab.kk_console.append(f"{msg.type}: {msg.text}"))
+    yield tab
+    context.close()
+
+
 @pytest.fixture(scope="package")
 def artifacts():
     path = Path(os.environ.get("KLIMAKRONSJ_ARTIFACTS") or REPO / "tests" / "artifacts")
@@ -282,3 +301,12 @@ def audit(page, name, artifacts, tags=AXE_TAGS):
     assert violations == [], f"{name}: axe-core violations:\n" + format_violations(violations)
     # axe itself must not have tripped the policy either.
     assert csp_violations(page) == violations_csp
+
+
+def fill_valid_application(page, address):
+    page.fill("#id_full_name", "Kari Nordmann")
+    page.fill("#id_email", address)
+    page.select_option("#id_municipality", label="Oslo (0301)")
+    page.check("#id_role_0")
+    page.fill("#id_position", "Arealplanleggar")
+    page.check("#id_consent")

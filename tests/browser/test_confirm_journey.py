@@ -13,10 +13,10 @@ import uuid
 
 import pytest
 
-from .conftest import CSP_LISTENER, audit, load
+from .conftest import audit, load
 from .post_helpers import application_by_email, new_context, query, run, status_of, submit
 from .test_post_journeys import apply
-from .test_reflow import WIDTH, assert_reflows
+from .test_reflow import assert_reflows
 
 pytestmark = pytest.mark.browser
 
@@ -27,19 +27,6 @@ CONFIRM_LINK = re.compile(r"https?://\S+/klimakronsj/application/[^/\s]+/confirm
 def made(server):
     spec = {"seat_limit": 2, "seat_policy": "first_come", "confirm_email": True}
     return run(server, "journeys", specs={"confirm": {"event": spec}})["confirm"]
-
-
-@pytest.fixture
-def phone(chromium, server):
-    """A 320 px wide tab, where the applicant opens the link in the email."""
-    context = chromium.new_context(base_url=server.base_url, viewport={"width": WIDTH, "height": 640})
-    context.set_default_timeout(30_000)
-    context.add_init_script(CSP_LISTENER)
-    tab = context.new_page()
-    tab.kk_console = []
-    tab.on("console", lambda msg: tab.kk_console.append(f"{msg.type}: {msg.text}"))
-    yield tab
-    context.close()
 
 
 def confirm_link(server, address):
@@ -56,7 +43,7 @@ def confirmed_at(server, pk):
     return when
 
 
-def test_confirm_the_email_address_from_the_receipt(chromium, phone, server, made, artifacts):
+def test_confirm_the_email_address_from_the_receipt(chromium, narrow, server, made, artifacts):
     address = f"confirm-{uuid.uuid4().hex[:6]}@example.org"
     context, page = new_context(chromium, server)
     try:
@@ -71,22 +58,22 @@ def test_confirm_the_email_address_from_the_receipt(chromium, phone, server, mad
 
     # The link in the email: a GET shows the button and changes nothing.
     link = confirm_link(server, address)
-    load(phone, link)
-    assert phone.locator("h1").inner_text() == "Stadfest e-postadressa di"
-    button = phone.get_by_role("button", name="Stadfest e-postadressa mi")
+    load(narrow, link)
+    assert narrow.locator("h1").inner_text() == "Stadfest e-postadressa di"
+    button = narrow.get_by_role("button", name="Stadfest e-postadressa mi")
     assert button.is_visible()
     assert (status_of(server, pk), confirmed_at(server, pk)) == ("unconfirmed", None)
-    assert_reflows(phone, "confirm-email-nn", artifacts)
-    load(phone, link)  # opened again (a mail scanner, a second look): still nothing
+    assert_reflows(narrow, "confirm-email-nn", artifacts)
+    load(narrow, link)  # opened again (a mail scanner, a second look): still nothing
     assert (status_of(server, pk), confirmed_at(server, pk)) == ("unconfirmed", None)
 
     # The click: a POST with the page's Origin, then the page says so.
-    submit(phone, phone.get_by_role("button", name="Stadfest e-postadressa mi"), server)
-    assert phone.url.endswith("/confirm/?confirmed=1")
-    assert phone.locator(".kk-notice--success").inner_text() == "E-postadressa di er stadfesta."
-    assert phone.evaluate("document.activeElement.tagName") == "H1"  # focus on the new page
-    assert phone.get_by_role("button").count() == 0
+    submit(narrow, narrow.get_by_role("button", name="Stadfest e-postadressa mi"), server)
+    assert narrow.url.endswith("/confirm/?confirmed=1")
+    assert narrow.locator(".kk-notice--success").inner_text() == "E-postadressa di er stadfesta."
+    assert narrow.evaluate("document.activeElement.tagName") == "H1"  # focus on the new page
+    assert narrow.get_by_role("button").count() == 0
     assert status_of(server, pk) == "accepted"
     assert confirmed_at(server, pk) is not None
     assert application_by_email(server, address)[1] == "accepted"
-    assert_reflows(phone, "confirm-email-done-nn", artifacts)
+    assert_reflows(narrow, "confirm-email-done-nn", artifacts)

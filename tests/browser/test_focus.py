@@ -6,7 +6,7 @@ import itertools
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .conftest import CSP_LISTENER, FORM, LANGUAGES, load
+from .conftest import CSP_LISTENER, FORM, LANGUAGES, fill_valid_application, load
 
 pytestmark = pytest.mark.browser
 
@@ -42,15 +42,6 @@ def focused(page):
     except PlaywrightTimeout:
         pass
     return page.evaluate(FOCUSED)
-
-
-def fill_valid_application(page, address):
-    page.fill("#id_full_name", "Kari Nordmann")
-    page.fill("#id_email", address)
-    page.select_option("#id_municipality", label="Oslo (0301)")
-    page.check("#id_role_0")
-    page.fill("#id_position", "Arealplanleggar")
-    page.check("#id_consent")
 
 
 def test_focus_after_a_submit(tab):

@@ -27,8 +27,9 @@ from .conftest import (
     _free_port,
     _wait_for,
     audit,
+    fill_valid_application,
 )
-from .test_pages import fill_valid_application, unique_email
+from .test_pages import unique_email
 
 pytestmark = pytest.mark.browser
 

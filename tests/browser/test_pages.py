@@ -10,6 +10,7 @@ from .conftest import (
     FORM,
     LANGUAGES,
     audit,
+    fill_valid_application,
     load,
 )
 
@@ -20,15 +21,6 @@ _counter = itertools.count(1)
 
 def unique_email(prefix):
     return f"{prefix}-{next(_counter)}@example.org"
-
-
-def fill_valid_application(page, address):
-    page.fill("#id_full_name", "Kari Nordmann")
-    page.fill("#id_email", address)
-    page.select_option("#id_municipality", label="Oslo (0301)")
-    page.check("#id_role_0")
-    page.fill("#id_position", "Arealplanleggar")
-    page.check("#id_consent")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

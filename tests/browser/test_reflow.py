@@ -5,11 +5,9 @@ import itertools
 
 import pytest
 
-from .conftest import ARCHIVE, CSP_LISTENER, CURRENT_EVENT, EVENT_2021, FORM, LANGUAGES, audit, load
+from .conftest import ARCHIVE, CURRENT_EVENT, EVENT_2021, FORM, LANGUAGES, WIDTH, audit, load
 
 pytestmark = pytest.mark.browser
-
-WIDTH = 320
 
 #: What sticks out to the right of the viewport (or left of it), for the failure message.
 OVERFLOW = """
@@ -30,20 +28,6 @@ OVERFLOW = """
 """
 
 _counter = itertools.count(1)
-
-
-@pytest.fixture
-def narrow(chromium, server):
-    context = chromium.new_context(
-        base_url=server.base_url, viewport={"width": WIDTH, "height": 640}
-    )
-    context.set_default_timeout(30_000)
-    context.add_init_script(CSP_LISTENER)
-    tab = context.new_page()
-    tab.kk_console = []
-    tab.on("console", lambda msg: tab.kk_console.append(f"{msg.type}: {msg.text}"))
-    yield tab
-    context.close()
 
 
 def assert_reflows(page, name, artifacts):

@@ -4,19 +4,13 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from tests.conftest import make_event
 from wagtail_klimakronsj.pages.models import EventPage
 
+pytestmark = pytest.mark.usefixtures("english")
 
-@pytest.fixture(autouse=True)
-def english(client):
-    """Assert on the English source strings, whatever translations are compiled."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
 
 D = datetime.date
 

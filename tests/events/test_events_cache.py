@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
@@ -13,13 +12,6 @@ from tests.conftest import make_event, make_form_page
 from wagtail_klimakronsj import caching
 from wagtail_klimakronsj.models import Application, ApplicationStatus, EventSession
 from wagtail_klimakronsj.pages.models import EventPage, ProposalPage
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
 
 
 def get(client, page, **extra):

@@ -5,20 +5,13 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from wagtail_klimakronsj.models import EventSession, EventStatus, GuidingQuestion
 from wagtail_klimakronsj.pages.models import ApplicationFormPage, EventPage, ProposalArchivePage
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """Assert on the English source strings, whatever translations are compiled."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def counts():

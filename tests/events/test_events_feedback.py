@@ -4,27 +4,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
-from django.utils import translation
 
 from tests.conftest import make_event
 from wagtail_klimakronsj.models import PageFeedback
 
+pytestmark = pytest.mark.usefixtures("english")
 
-@pytest.fixture(autouse=True)
-def english(client):
-    """Assert on the English source strings, whatever translations are compiled."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
 
 URL = "/klimakronsj/feedback/"
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_answer_is_stored_without_personal_data(client, event):

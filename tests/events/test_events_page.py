@@ -8,19 +8,14 @@ import icalendar
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tests.conftest import make_event, make_form_page
 from wagtail_klimakronsj.calendar import build_event_calendar
 from wagtail_klimakronsj.pages.models import EventPage
 
+pytestmark = pytest.mark.usefixtures("english")
 
-@pytest.fixture(autouse=True)
-def english(client):
-    """Assert on the English source strings, whatever translations are compiled."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
 
 D = datetime.date
 T = datetime.time

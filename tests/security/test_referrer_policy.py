@@ -13,7 +13,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.test import Client
 
 from tests.apply_helpers import form_data
@@ -92,13 +91,6 @@ def browser_post(client, page_url, response, form):
         headers.update(HTTP_ORIGIN=ORIGIN, HTTP_REFERER=ORIGIN + page_url)
     path = action.path + (f"?{action.query}" if action.query else "")
     return policy, client.post(path, data, **headers)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

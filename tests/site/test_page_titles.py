@@ -7,7 +7,6 @@ import html as html_lib
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -18,13 +17,6 @@ from wagtail_klimakronsj import links, workflow
 from wagtail_klimakronsj.models import SeatPolicy
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def title(response):
