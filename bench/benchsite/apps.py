@@ -18,7 +18,7 @@ class BenchsiteConfig(AppConfig):
 def widen_the_race_window(delay):
     """Wait ``delay`` seconds between counting the seats and deciding, as a slow request
     would (the seat rush sets it for both its locked run and its control run, like
-    tests/test_seats_postgres.py does): without the lock, the race is then certain to
+    tests/applications/test_seats_postgres.py does): without the lock, the race is then certain to
     show; with the lock, the count is still right."""
     from wagtail_klimakronsj import seats
 
