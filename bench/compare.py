@@ -145,7 +145,7 @@ class ApplicationPost(Target):
         self.municipality = str(municipality_id)
 
     def data(self, i):
-        from wagtail_klimakronsj import spam
+        from wagtail_klimakronsj.applications import spam
 
         unique = f"compare-{os.getpid()}-{time.time_ns()}-{i}"
         token = spam.make_form_token(self.page_id, self.event_id, started=int(time.time()) - 60)

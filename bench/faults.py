@@ -31,13 +31,13 @@ from wagtail.models import Site  # noqa: E402
 from bench import loadgen  # noqa: E402
 from bench.measure import ApplicationPost  # noqa: E402
 from bench.seed import make_event, make_form_page  # noqa: E402
+from wagtail_klimakronsj.mail.models import NotificationStatus  # noqa: E402
 from wagtail_klimakronsj.models import (  # noqa: E402
     Application,
     ApplicationStatus,
     Notification,
     SeatPolicy,
 )
-from wagtail_klimakronsj.models.notifications import NotificationStatus  # noqa: E402
 
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,7 +177,7 @@ def outbox_problems(event):
     """Applications of the event without their outbox rows (a half-written application),
     after the mail task's first step has written the pending ones
     (``workflow.write_submission_mail``, as the worker does)."""
-    from wagtail_klimakronsj.workflow import write_submission_mail
+    from wagtail_klimakronsj.applications.workflow import write_submission_mail
 
     write_submission_mail(event.pk)
     apps = Application.objects.filter(event_id=event.pk).annotate(n=Count("notifications"))

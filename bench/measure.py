@@ -204,9 +204,9 @@ class ApplicationPost(Target):
         self.names = loadgen.input_names(html)
         self.token_field = None
         try:
-            from wagtail_klimakronsj import spam
+            from wagtail_klimakronsj.applications import spam
         except ImportError:
-            self.unavailable = "wagtail_klimakronsj.spam is missing"
+            self.unavailable = "wagtail_klimakronsj.applications.spam is missing"
             return body
         for name, value in self.hidden.items():
             try:
@@ -220,7 +220,7 @@ class ApplicationPost(Target):
         return body
 
     def values(self, i):
-        from wagtail_klimakronsj import spam
+        from wagtail_klimakronsj.applications import spam
 
         data = dict(self.hidden)
         started = int(time.time()) - 60
@@ -760,9 +760,9 @@ def post_checks(seed):
     emails noted on the application. Then, outside the measurement, the event's mail
     task's first step (``workflow.write_submission_mail``, the worker's work) writes them
     to the outbox; its CPU per application is reported too."""
+    from wagtail_klimakronsj.applications.workflow import write_submission_mail
+    from wagtail_klimakronsj.mail.models import Notification
     from wagtail_klimakronsj.models import Application, ApplicationStatus
-    from wagtail_klimakronsj.models.notifications import Notification
-    from wagtail_klimakronsj.workflow import write_submission_mail
 
     event_id = seed["application_event_id"]
     apps = Application.objects.filter(event_id=event_id)

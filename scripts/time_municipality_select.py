@@ -25,7 +25,7 @@ from django.utils import translation  # noqa: E402
 setup_test_environment()
 call_command("migrate", verbosity=0, run_syncdb=True)
 
-from wagtail_klimakronsj.forms import MunicipalityField, municipality_rows  # noqa: E402
+from wagtail_klimakronsj.applications.forms import MunicipalityField, municipality_rows  # noqa: E402
 
 
 def django_select():

@@ -8,7 +8,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 from django.utils import timezone
 
-from wagtail_klimakronsj.spam import make_form_token
+from wagtail_klimakronsj.applications.spam import make_form_token
 
 
 def form_data(form_page, event, *, seconds_ago=60, token=None, **overrides):

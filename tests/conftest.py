@@ -120,7 +120,7 @@ def slow_decisions(monkeypatch, request):
     A module may set ``DECISION_DELAY`` (seconds; 0.02 otherwise)."""
     import time
 
-    from wagtail_klimakronsj import seats
+    from wagtail_klimakronsj.applications import seats
 
     original = seats._room_for
     delay = getattr(request.module, "DECISION_DELAY", 0.02)

@@ -12,10 +12,10 @@ class WagtailKlimakronsjConfig(AppConfig):
         from anymail.signals import tracking
 
         from . import checks, signals  # noqa: F401
-        from .tracking import record_tracking_event
+        from .mail.tracking import record_tracking_event
 
         # Delivery events from the mail provider's webhook (anymail) land on the application.
-        tracking.connect(record_tracking_event, dispatch_uid="wagtail_klimakronsj.tracking")
+        tracking.connect(record_tracking_event, dispatch_uid="wagtail_klimakronsj.mail.tracking")
         # Event pages learn from their own row that what they show has changed.
         from .freshness import connect_receivers
 

@@ -171,8 +171,8 @@ def form_page_deleted(sender, instance, **kwargs):
 
 
 def form_page_models():
+    from .events.models import concrete_models
     from .models import ApplicationFormPageMixin
-    from .models.events import concrete_models
 
     return concrete_models(ApplicationFormPageMixin)
 
@@ -221,9 +221,9 @@ def connect_receivers():
     from wagtail.models import PageViewRestriction
     from wagtail.signals import page_slug_changed, post_page_move
 
+    from .applications.models import forget_form_classes
     from .models import Application, ApplicationFormField, event_page_models
-    from .models.applications import forget_form_classes
-    from .proposals import get_proposal_models
+    from .proposals.archive import get_proposal_models
 
     form_pages = form_page_models()
     connections = [(Application, post_save, application_saved)]

@@ -5,8 +5,8 @@
 
 from django.urls import path
 
-from . import views as applicant_views
-from .feedback import feedback_view
+from .applications import views as applicant_views
+from .feedback.views import feedback_view
 
 app_name = "wagtail_klimakronsj"
 

@@ -3,16 +3,14 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from . import (  # noqa: F401 - imported for their hooks
-    admin_feedback,  # "Did you find what you were looking for?" report
-    admin_proposals,  # proposal topics as a snippet
-)
 from .desk import (  # noqa: F401 - imported for their hooks: the organiser's desk
     admin,  # the application list (modeladmin)
     menu,  # menu items and the event page's "Seats and applications" button
     permissions,  # the two permissions that guard personal data
     urls,  # the desk's pages (decisions, pool, groups, attendance, personal data)
 )
+from .feedback import admin as feedback_admin  # noqa: F401 - "Did you find what you were looking for?"
+from .proposals import admin as proposals_admin  # noqa: F401 - proposal topics as a snippet
 
 
 @hooks.register("register_log_actions")

@@ -20,7 +20,7 @@ def widen_the_race_window(delay):
     would (the seat rush sets it for both its locked run and its control run, like
     tests/applications/test_seats_postgres.py does): without the lock, the race is then certain to
     show; with the lock, the count is still right."""
-    from wagtail_klimakronsj import seats
+    from wagtail_klimakronsj.applications import seats
 
     original = seats._room_for
 

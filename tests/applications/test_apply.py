@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tests.apply_helpers import at, form_data, local
 from tests.conftest import make_event, make_form_page
+from wagtail_klimakronsj.applications.spam import make_form_token
 from wagtail_klimakronsj.models import (
     Application,
     ApplicationFormField,
@@ -20,7 +21,6 @@ from wagtail_klimakronsj.models import (
     NotificationKind,
     SeatPolicy,
 )
-from wagtail_klimakronsj.spam import make_form_token
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_a_municipality_made_inactive_meanwhile_is_refused_under_the_lock(
 ):
     """This process keeps the active ids for a while; the seat policy checks the one
     chosen again under the event's lock, so nothing is stored for an inactive one."""
-    from wagtail_klimakronsj.forms import active_municipality_ids
+    from wagtail_klimakronsj.applications.forms import active_municipality_ids
 
     assert oslo.pk in active_municipality_ids()
     Municipality.objects.filter(pk=oslo.pk).update(active=False)  # e.g. another process

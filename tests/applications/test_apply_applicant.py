@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from tests.apply_helpers import at
 from tests.conftest import make_event, make_form_page
-from wagtail_klimakronsj import links, workflow
+from wagtail_klimakronsj import links
+from wagtail_klimakronsj.applications import workflow
 from wagtail_klimakronsj.models import (
     Application,
     ApplicationFormField,

@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from tests.apply_helpers import form_data as base_form_data
 from tests.conftest import make_event, make_form_page
-from wagtail_klimakronsj import confirmation, links, seats, tasks, workflow
+from wagtail_klimakronsj import links
+from wagtail_klimakronsj.applications import confirmation, seats, workflow
 from wagtail_klimakronsj.desk.views.common import event_counts
+from wagtail_klimakronsj.mail import tasks
 from wagtail_klimakronsj.models import (
     Application,
     ApplicationStatus,

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
+from wagtail_klimakronsj.mail.models import NotificationStatus
 from wagtail_klimakronsj.models import Application, Municipality, Notification
-from wagtail_klimakronsj.models.notifications import NotificationStatus
 
 pytestmark = pytest.mark.django_db
 

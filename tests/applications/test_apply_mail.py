@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from tests.apply_helpers import at, fields, form_data, mail_backend
 from tests.conftest import make_event, make_form_page
-from wagtail_klimakronsj import signals, tasks, workflow
+from wagtail_klimakronsj import signals
+from wagtail_klimakronsj.applications import workflow
+from wagtail_klimakronsj.mail import tasks
+from wagtail_klimakronsj.mail.messages import clean_subject, fill
+from wagtail_klimakronsj.mail.models import NotificationStatus
 from wagtail_klimakronsj.models import (
     Application,
     ApplicationStatus,
@@ -19,8 +23,6 @@ from wagtail_klimakronsj.models import (
     NotificationKind,
     SeatPolicy,
 )
-from wagtail_klimakronsj.models.notifications import NotificationStatus
-from wagtail_klimakronsj.notifications import clean_subject, fill
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from tests.apply_helpers import form_data, mail_backend
 from tests.conftest import make_event, make_form_page
-from wagtail_klimakronsj import tasks, workflow
+from wagtail_klimakronsj.applications import workflow
 from wagtail_klimakronsj.checks import check_mail_sending
+from wagtail_klimakronsj.mail import tasks
+from wagtail_klimakronsj.mail.models import NotificationStatus
 from wagtail_klimakronsj.models import Application, Municipality, Notification, SeatPolicy
-from wagtail_klimakronsj.models.notifications import NotificationStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

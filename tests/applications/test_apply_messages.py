@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import translation
 
 from tests.apply_helpers import form_data
-from wagtail_klimakronsj.form_messages import filter_texts
+from wagtail_klimakronsj.applications.form_messages import filter_texts
 from wagtail_klimakronsj.models import Application, ApplicationFormField
 
 pytestmark = pytest.mark.django_db

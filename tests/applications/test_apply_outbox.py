@@ -13,7 +13,10 @@ from django.utils import timezone
 
 from tests.apply_helpers import fields, form_data
 from tests.conftest import make_event, make_form_page
-from wagtail_klimakronsj import notifications, retention, tasks, workflow
+from wagtail_klimakronsj.applications import retention, workflow
+from wagtail_klimakronsj.mail import messages as notifications
+from wagtail_klimakronsj.mail import tasks
+from wagtail_klimakronsj.mail.models import NotificationStatus
 from wagtail_klimakronsj.models import (
     Application,
     ApplicationStatus,
@@ -21,7 +24,6 @@ from wagtail_klimakronsj.models import (
     NotificationKind,
     SeatPolicy,
 )
-from wagtail_klimakronsj.models.notifications import NotificationStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -295,8 +297,8 @@ def test_a_repeated_submission_leaves_the_mail_task_unclaimed(
 def test_a_stale_mail_claim_is_taken_over(first_come, django_capture_on_commit_callbacks):
     """A task claimed long ago and never started (a worker down, a lost enqueue): the
     next submission queues one again, which sends the waiting emails as well."""
+    from wagtail_klimakronsj.applications.seats import MAIL_CLAIM_STALE
     from wagtail_klimakronsj.pages.models import EventPage
-    from wagtail_klimakronsj.seats import MAIL_CLAIM_STALE
 
     event, form_page = first_come
     with django_capture_on_commit_callbacks(execute=False):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from tests.conftest import make_event
-from wagtail_klimakronsj import seats, workflow
+from wagtail_klimakronsj.applications import seats, workflow
 from wagtail_klimakronsj.models import (
     SEAT_HOLDING,
     Application,

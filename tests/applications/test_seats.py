@@ -5,7 +5,7 @@ from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
 from tests.conftest import make_event
-from wagtail_klimakronsj import seats
+from wagtail_klimakronsj.applications import seats
 from wagtail_klimakronsj.models import Application, ApplicationStatus, Municipality, SeatPolicy
 
 A = ApplicationStatus

@@ -7,7 +7,7 @@ from django.db import close_old_connections, connection
 from django.test import override_settings
 
 from tests.conftest import make_event
-from wagtail_klimakronsj import seats
+from wagtail_klimakronsj.applications import seats
 from wagtail_klimakronsj.models import Application, ApplicationStatus, SeatPolicy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -102,9 +102,9 @@ def test_a_rush_sends_every_email_once_with_few_tasks(root_page):
     except ImportError:  # Django 5.2: the backport
         from django_tasks.signals import task_enqueued
 
-    from wagtail_klimakronsj import workflow
+    from wagtail_klimakronsj.applications import workflow
+    from wagtail_klimakronsj.mail.models import NotificationStatus
     from wagtail_klimakronsj.models import Notification
-    from wagtail_klimakronsj.models.notifications import NotificationStatus
 
     event = make_event(root_page, seat_limit=SEATS, seat_policy=SeatPolicy.FIRST_COME)
     mail.outbox = []

@@ -10,7 +10,7 @@ from wagtail.models import ModelLogEntry
 from tests import desk_helpers
 from tests.conftest import make_event
 from tests.desk_helpers import LIST_URL, seed
-from wagtail_klimakronsj import seats
+from wagtail_klimakronsj.applications import seats
 from wagtail_klimakronsj.models import Application, ApplicationStatus, Notification, SeatPolicy
 
 editor = desk_helpers.editor
@@ -355,7 +355,7 @@ def test_permissions_are_registered_for_groups(db):
 
 
 def test_seat_counts_panel_renders_counts_only(rf, event, editor):
-    from wagtail_klimakronsj.panels import SeatCountsPanel
+    from wagtail_klimakronsj.events.panels import SeatCountsPanel
 
     seed(event, 2)
     request = rf.get("/")
@@ -400,7 +400,7 @@ def test_pool_overview_and_proposal(client, root_page, organiser, oslo, django_a
 
 
 def test_pool_overview_is_one_query(event, oslo, django_assert_num_queries):
-    from wagtail_klimakronsj.selection import pool_overview
+    from wagtail_klimakronsj.applications.selection import pool_overview
 
     seed(event, 50)
     with django_assert_num_queries(1):

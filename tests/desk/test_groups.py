@@ -5,8 +5,8 @@ import pytest
 
 from tests import desk_helpers
 from tests.desk_helpers import seed
-from wagtail_klimakronsj import grouping
-from wagtail_klimakronsj.grouping import Person, clashes, form_groups, group_sizes
+from wagtail_klimakronsj.groups import grouping
+from wagtail_klimakronsj.groups.grouping import Person, clashes, form_groups, group_sizes
 from wagtail_klimakronsj.models import (
     Application,
     Notification,

@@ -12,14 +12,14 @@ from wagtail.models import ModelLogEntry
 from tests import desk_helpers
 from tests.conftest import make_event
 from tests.desk_helpers import seed
-from wagtail_klimakronsj import retention, seats
+from wagtail_klimakronsj.applications import retention, seats
+from wagtail_klimakronsj.applications.selection import pool_overview
 from wagtail_klimakronsj.models import (
     Application,
     ApplicationStatus,
     Notification,
     ParticipantGroup,
 )
-from wagtail_klimakronsj.selection import pool_overview
 
 organiser = desk_helpers.organiser
 viewer = desk_helpers.viewer

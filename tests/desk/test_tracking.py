@@ -10,8 +10,8 @@ from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
+from wagtail_klimakronsj.mail.tracking import record_tracking_event
 from wagtail_klimakronsj.models import Application, Notification, NotificationKind
-from wagtail_klimakronsj.tracking import record_tracking_event
 
 pytestmark = pytest.mark.django_db
 

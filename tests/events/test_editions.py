@@ -11,7 +11,7 @@ from django.utils import translation
 
 from tests.conftest import make_event
 from wagtail_klimakronsj.demo import events as demo
-from wagtail_klimakronsj.editions import editions
+from wagtail_klimakronsj.events.editions import editions
 
 pytestmark = pytest.mark.django_db
 

@@ -391,7 +391,7 @@ def test_a_view_restriction_or_a_deleted_application_is_seen_at_once(client, roo
 
 def test_the_seat_lock_stamps_the_event_once(root_page):
     """One UPDATE locks the row and stamps the page; the application's save adds none."""
-    from wagtail_klimakronsj import seats
+    from wagtail_klimakronsj.applications import seats
 
     event = EventPage.objects.get(pk=make_event(root_page).pk)
     with CaptureQueriesContext(connection) as captured:

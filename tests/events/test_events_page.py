@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.conftest import make_event, make_form_page
-from wagtail_klimakronsj.calendar import build_event_calendar
+from wagtail_klimakronsj.events.calendar import build_event_calendar
 from wagtail_klimakronsj.pages.models import EventPage
 
 pytestmark = pytest.mark.usefixtures("english")

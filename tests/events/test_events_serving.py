@@ -12,7 +12,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from tests.conftest import make_event
 from wagtail_klimakronsj import caching
 from wagtail_klimakronsj.conf import settings
-from wagtail_klimakronsj.models.events import _serves_index_as_page
+from wagtail_klimakronsj.events.models import _serves_index_as_page
 from wagtail_klimakronsj.pages.models import EventPage
 
 

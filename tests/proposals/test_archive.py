@@ -14,7 +14,7 @@ from tests.proposal_helpers import make_archive, make_proposal
 from wagtail_klimakronsj.demo import proposals as demo
 from wagtail_klimakronsj.models import GuidingQuestion, ParticipantGroup, Topic
 from wagtail_klimakronsj.pages.models import ProposalPage
-from wagtail_klimakronsj.proposals import proposals_for_event
+from wagtail_klimakronsj.proposals.archive import proposals_for_event
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

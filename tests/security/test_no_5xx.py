@@ -37,8 +37,9 @@ from tests.security.no5xx_targets import (
     describe_matrix,
     form_post,
 )
-from wagtail_klimakronsj import admin_feedback, links, models
+from wagtail_klimakronsj import links, models
 from wagtail_klimakronsj.demo import proposals as demo
+from wagtail_klimakronsj.feedback import admin as admin_feedback
 from wagtail_klimakronsj.models import (
     Application,
     ApplicationFormField,

@@ -24,7 +24,7 @@ from wagtail_klimakronsj.checks import (
     check_referrer_policy,
     effective_referrer_policy,
 )
-from wagtail_klimakronsj.groups import propose_groups
+from wagtail_klimakronsj.groups.service import propose_groups
 from wagtail_klimakronsj.models import ApplicationStatus, Municipality, PageFeedback
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 
 from tests.apply_helpers import at
 from tests.conftest import make_event, make_form_page
-from wagtail_klimakronsj import dates, exports, notifications
+from wagtail_klimakronsj import dates, exports
+from wagtail_klimakronsj.mail import messages as notifications
 from wagtail_klimakronsj.models import PageFeedback
 
 D, T = datetime.date, datetime.time

@@ -13,7 +13,8 @@ from django.utils import timezone
 from tests.apply_helpers import form_data
 from tests.conftest import make_event, make_form_page
 from tests.proposal_helpers import make_archive, make_proposal
-from wagtail_klimakronsj import links, workflow
+from wagtail_klimakronsj import links
+from wagtail_klimakronsj.applications import workflow
 from wagtail_klimakronsj.models import SeatPolicy
 
 pytestmark = pytest.mark.django_db

@@ -21,9 +21,9 @@ def test_tracking_receiver_is_connected():
     """Bounces from the provider's webhook reach the application without site code."""
     from anymail.signals import tracking
 
-    from wagtail_klimakronsj.tracking import record_tracking_event
+    from wagtail_klimakronsj.mail.tracking import record_tracking_event
 
     keys = [entry[0][0] for entry in tracking.receivers]
-    assert "wagtail_klimakronsj.tracking" in keys
+    assert "wagtail_klimakronsj.mail.tracking" in keys
     connected = [entry[1]() if callable(entry[1]) else entry[1] for entry in tracking.receivers]
     assert record_tracking_event in connected

@@ -308,7 +308,7 @@ def test_we_do_not_change_the_meaning_of_wagtail_and_django_strings(language):
     ],
 )
 def test_event_status_labels_are_translated(language, expected):
-    from wagtail_klimakronsj.models.events import EventStatus
+    from wagtail_klimakronsj.events.models import EventStatus
 
     with translation.override(language):
         labels = [
@@ -329,7 +329,7 @@ def test_event_status_labels_are_translated(language, expected):
     ],
 )
 def test_application_labels_are_translated(language, employee, elected, waitlisted):
-    from wagtail_klimakronsj.models.applications import ApplicationStatus, Role
+    from wagtail_klimakronsj.applications.models import ApplicationStatus, Role
 
     with translation.override(language):
         assert str(Role.EMPLOYEE.label) == employee
@@ -450,8 +450,8 @@ def test_event_page_is_served_in_the_visitors_language(
     ],
 )
 def test_receipt_email_is_in_the_applicants_language(event, language, subject, greeting, body):
-    from wagtail_klimakronsj import seats
-    from wagtail_klimakronsj.notifications import applicant_email
+    from wagtail_klimakronsj.applications import seats
+    from wagtail_klimakronsj.mail.messages import applicant_email
 
     application = seats.apply(
         event,

@@ -15,7 +15,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import DeleteView, EditView, IndexView, InspectView
 
-from .. import seats
+from ..applications import seats
 from ..compat import get_page_model
 from ..models import Application, Municipality
 from ..params import read_id

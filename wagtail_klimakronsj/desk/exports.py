@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from ..conf import settings
 from ..exports import csv_response, xlsx_response
-from ..groups import group_rows
+from ..groups.service import group_rows
 from ..models import ApplicationStatus, Role
 
 EXPORT_FORMATS = ("csv", "xlsx")

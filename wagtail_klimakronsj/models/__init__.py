@@ -1,3 +1,10 @@
+from ..applications.models import (  # noqa: F401
+    AbstractApplicationFormPage,
+    Application,
+    ApplicationFormField,
+    ApplicationFormPageMixin,
+    Attendance,
+)
 from ..choices import (  # noqa: F401
     SEAT_HOLDING,
     Actor,
@@ -9,14 +16,7 @@ from ..choices import (  # noqa: F401
     Role,
     SeatPolicy,
 )
-from .applications import (  # noqa: F401
-    AbstractApplicationFormPage,
-    Application,
-    ApplicationFormField,
-    ApplicationFormPageMixin,
-    Attendance,
-)
-from .events import (  # noqa: F401
+from ..events.models import (  # noqa: F401
     AbstractEventPage,
     EventEmailText,
     EventPageMixin,
@@ -24,14 +24,14 @@ from .events import (  # noqa: F401
     GuidingQuestion,
     event_page_models,
 )
-from .feedback import PageFeedback  # noqa: F401
-from .groups import ParticipantGroup  # noqa: F401
-from .municipalities import Municipality  # noqa: F401
-from .notifications import Notification  # noqa: F401
-from .proposals import (  # noqa: F401
+from ..feedback.models import PageFeedback  # noqa: F401
+from ..groups.models import ParticipantGroup  # noqa: F401
+from ..mail.models import Notification  # noqa: F401
+from ..proposals.models import (  # noqa: F401
     AbstractProposalArchivePage,
     AbstractProposalPage,
     ProposalArchivePageMixin,
     ProposalPageMixin,
     Topic,
 )
+from .municipalities import Municipality  # noqa: F401

@@ -3,7 +3,7 @@
 from django import template
 
 from ..choices import EventStatus
-from ..editions import editions
+from ..events.editions import editions
 
 register = template.Library()
 

@@ -4,8 +4,8 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from ..caching import resolve
-from ..feedback import ANCHOR, THANKS_PARAMETER, FeedbackForm
-from ..structured_data import event_structured_data, json_ld_script
+from ..events.structured_data import event_structured_data, json_ld_script
+from ..feedback.views import ANCHOR, THANKS_PARAMETER, FeedbackForm
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ On an event page::
 from django import template
 
 from ..conf import settings
-from ..proposals import archive_for_proposals, proposals_for_event
+from ..proposals.archive import archive_for_proposals, proposals_for_event
 
 register = template.Library()
 

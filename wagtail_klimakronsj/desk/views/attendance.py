@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
-from ...groups import accepted_applications
+from ...groups.service import accepted_applications
 from ...models import Attendance
 from ..exports import export_attendance
 from ..permissions import can_decide, require_decide, require_personal_data

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
-from ... import seats
+from ...applications import seats
 from ...compat import get_page_model
 from ...models import ApplicationStatus, EventPageMixin
 from ...params import read_id

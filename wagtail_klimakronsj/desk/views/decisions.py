@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from wagtail.admin import messages
 
-from ... import seats, workflow
+from ...applications import seats, workflow
 from ...models import Application, ApplicationStatus
 from ..admin import ApplicationModelAdmin
 from ..forms import DecideForm

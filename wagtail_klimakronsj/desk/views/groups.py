@@ -1,6 +1,6 @@
 """An event's groups page: propose, move people and name facilitators, confirm or
 reopen, email the groups, and the groups spreadsheet. The work is done by the group
-service (``wagtail_klimakronsj.groups``)."""
+service (``wagtail_klimakronsj.groups.service``)."""
 
 from collections import defaultdict
 
@@ -13,8 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin import messages
 
-from ... import grouping
-from ...groups import accepted_applications, group_context, propose_groups, record_group_emails
+from ...groups import grouping
+from ...groups.service import (
+    accepted_applications,
+    group_context,
+    propose_groups,
+    record_group_emails,
+)
 from ...models import Application, ParticipantGroup
 from ...params import read_id, reject_unsafe_characters
 from ..exports import export_groups

@@ -1,5 +1,5 @@
 """Access and erasure requests: find an email address's applications, export them as
-JSON, or erase their personal data (``wagtail_klimakronsj.personal_data``)."""
+JSON, or erase their personal data (``wagtail_klimakronsj.applications.personal_data``)."""
 
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin import messages
 
-from ... import personal_data
+from ...applications import personal_data
 from ..forms import PersonalDataForm
 from ..permissions import can_decide, require_decide, require_personal_data
 from .common import NAMESPACE, render

@@ -3,7 +3,7 @@ fair-selection proposal (``selection``); the proposal decides nothing."""
 
 from django.utils.translation import gettext as _
 
-from ... import selection
+from ...applications import selection
 from ..forms import PoolForm
 from ..permissions import can_decide, require_personal_data
 from .common import event_counts, get_event_or_404, render

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from wagtail_klimakronsj.retention import purge
+from wagtail_klimakronsj.applications.retention import purge
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from ...workflow import release_unconfirmed
+from ...applications.workflow import release_unconfirmed
 
 
 class Command(BaseCommand):

@@ -3,10 +3,10 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from ...applications.workflow import release_unconfirmed
 from ...choices import NotificationStatus
+from ...mail.tasks import send_due
 from ...models import Notification
-from ...tasks import send_due
-from ...workflow import release_unconfirmed
 
 
 class Command(BaseCommand):

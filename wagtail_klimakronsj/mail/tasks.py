@@ -25,10 +25,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .choices import NotificationKind, NotificationStatus
-from .compat import default_mailer, task
-from .conf import from_email, settings
-from .models import Notification
+from ..choices import NotificationKind, NotificationStatus
+from ..compat import default_mailer, task
+from ..conf import from_email, settings
+from ..models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def _note_on_application(notification, status, now):
     webhook event newer than ``now`` (it can arrive before the worker notes "sent") or
     a tracked outcome of the same kind of email stays as it is."""
     if notification.application_id and notification.kind != NotificationKind.ORGANISER_NOTICE:
-        from .models import Application
+        from ..models import Application
 
         tracked = [f"{notification.kind}:{outcome}"[:30] for outcome in TRACKED_OUTCOMES]
         Application.objects.filter(pk=notification.application_id, erased_at__isnull=True).filter(
@@ -179,7 +179,7 @@ def render(notification):
     """Write the text of a row recorded with ``render_context`` and store it on the row
     (so the desk shows what was sent, and a retry sends the same). False when there is
     nothing to send any more (the application was erased)."""
-    from . import notifications
+    from . import messages as notifications
 
     email = notifications.render_notification(notification)
     if email is None or not email.to:
@@ -285,9 +285,9 @@ def send_event_mail(event_id, after=None):
     it has its emails sent by this task (or the ones it queues), and any later one
     queues a task of its own. More than ``MAIL_TASK_CHUNK`` due: a task for those after
     the chunk (``after``: the last id of this one) is queued before this one sends."""
-    from .models import Application
-    from .seats import release_mail_claim
-    from .workflow import write_submission_mail
+    from ..applications.seats import release_mail_claim
+    from ..applications.workflow import write_submission_mail
+    from ..models import Application
 
     if after is None:
         release_mail_claim(event_id)
@@ -314,7 +314,7 @@ def send_due(limit=None, now=None):
     """Write every pending submission's emails to the outbox (a mail task may have been
     lost), then send every due queued row now; returns a dict of outcome counts
     ("postponed": not tried because the server did not answer)."""
-    from .workflow import write_submission_mail
+    from ..applications.workflow import write_submission_mail
 
     write_submission_mail()
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
@@ -328,6 +328,6 @@ def send_due(limit=None, now=None):
 def release_unconfirmed_seats():
     """The task: release the seats held unconfirmed past their time and offer them on
     (``workflow.release_unconfirmed``). Returns the number released."""
-    from .workflow import release_unconfirmed
+    from ..applications.workflow import release_unconfirmed
 
     return release_unconfirmed()

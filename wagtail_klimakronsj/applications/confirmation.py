@@ -14,10 +14,10 @@ seat once. Nothing here sends email: ``workflow`` records it from the changes.
 from django.db import transaction
 from django.utils import timezone
 
+from ..choices import ApplicationStatus
+from ..compat import get_page_model
+from ..models import Application
 from . import seats
-from .choices import ApplicationStatus
-from .compat import get_page_model
-from .models import Application
 
 
 def confirm(application, now=None):

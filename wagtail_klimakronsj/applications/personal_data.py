@@ -6,7 +6,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from .models import Application, Attendance, Notification
+from ..models import Application, Attendance, Notification
 from .retention import erase_applications
 
 

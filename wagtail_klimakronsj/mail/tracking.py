@@ -12,7 +12,7 @@ The site includes anymail's webhook URLs and the receiver is connected once::
     path("anymail/", include("anymail.urls")),
     # AppConfig.ready()
     from anymail.signals import tracking
-    tracking.connect(record_tracking_event, dispatch_uid="wagtail_klimakronsj.tracking")
+    tracking.connect(record_tracking_event, dispatch_uid="wagtail_klimakronsj.mail.tracking")
 """
 
 from django.db.models import Q
@@ -37,7 +37,7 @@ def record_tracking_event(sender, event, esp_name, **kwargs):
     Emails to the organiser are not recorded on the application. An event older than
     the status already recorded (webhooks arrive out of order) changes nothing.
     """
-    from .models import Notification, NotificationKind
+    from ..models import Notification, NotificationKind
 
     event_type = str(getattr(event, "event_type", "") or "")
     message_id = getattr(event, "message_id", None)
@@ -53,7 +53,7 @@ def record_tracking_event(sender, event, esp_name, **kwargs):
     if notification is None:
         return 0
     when = getattr(event, "timestamp", None) or timezone.now()
-    from .models import Application
+    from ..models import Application
 
     return (
         Application.objects.filter(pk=notification.application_id, erased_at__isnull=True)

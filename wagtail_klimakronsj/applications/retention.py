@@ -19,12 +19,12 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from .choices import NotificationKind
-from .compat import get_page_model
-from .conf import settings
-from .models import Application, Notification, ParticipantGroup
+from ..choices import NotificationKind
+from ..compat import get_page_model
+from ..conf import settings
+from ..models import Application, Notification, ParticipantGroup
 
-logger = logging.getLogger("wagtail_klimakronsj.retention")
+logger = logging.getLogger("wagtail_klimakronsj.applications.retention")
 
 ERASED_VALUES = {
     "full_name": "",

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .compat import get_page_model
-from .models import PageFeedback
+from ..compat import get_page_model
+from ..models import PageFeedback
 
 PERMISSION = "wagtail_klimakronsj.view_pagefeedback"
 LATEST_COMMENTS = 3

@@ -19,11 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import get_active_log_context, log
 from wagtail.log_actions import registry as log_registry
 
-from .choices import SEAT_HOLDING, ApplicationStatus, SeatPolicy
-from .compat import get_page_model
-from .conf import settings
-from .freshness import EVENT_STAMPED, mark_events_changed
-from .models import Application
+from ..choices import SEAT_HOLDING, ApplicationStatus, SeatPolicy
+from ..compat import get_page_model
+from ..conf import settings
+from ..freshness import EVENT_STAMPED, mark_events_changed
+from ..models import Application
 
 ACTIVE = (
     ApplicationStatus.PENDING,
@@ -160,7 +160,7 @@ def lock_event_for_submission(event_id, model=None):
 def release_mail_claim(event_id):
     """Clear the claim of ``lock_event_for_submission`` (the task starts, or could not be
     queued): the next submission queues a task again."""
-    from .models import event_page_models
+    from ..models import event_page_models
 
     for model in event_page_models():
         model._base_manager.filter(pk=event_id, mail_queued_at__isnull=False).update(
@@ -169,7 +169,7 @@ def release_mail_claim(event_id):
 
 
 def _event_model(event):
-    from .models import EventPageMixin
+    from ..models import EventPageMixin
 
     return type(event) if isinstance(event, EventPageMixin) else None
 

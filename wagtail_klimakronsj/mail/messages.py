@@ -21,9 +21,9 @@ from django.utils import translation
 from django.utils.html import urlize
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ApplicationStatus, NotificationKind
-from .dates import format_date, format_time_range
-from .links import absolute_url, confirm_path
+from ..choices import ApplicationStatus, NotificationKind
+from ..dates import format_date, format_time_range
+from ..links import absolute_url, confirm_path
 
 DEFAULT_SUBJECTS = {
     NotificationKind.RECEIPT: _("We have received your application: {event}"),
@@ -108,8 +108,8 @@ def _absolute(path, event, request=None, base_url=None):
 
 
 def applicant_context(application, event, *, kind, request=None, manage_url=None, base_url=None):
-    from . import seats
-    from .links import manage_path
+    from ..applications import seats
+    from ..links import manage_path
 
     if not manage_url:
         manage_url = _absolute(manage_path(application), event, request, base_url)
@@ -229,7 +229,7 @@ def applicant_email(kind, application, event, *, request=None, manage_url=None, 
         subject, text, html = render(kind, context, event=event)
     ics = ""
     if carries_calendar(kind, application):
-        from .calendar import build_event_calendar
+        from ..events.calendar import build_event_calendar
 
         ics = build_event_calendar(event, request=request, include_private=True).decode("utf-8")
     return Email(
@@ -317,7 +317,7 @@ def render_context(application, request=None):
 def render_notification(notification, *, application=None, event=None):
     """The ``Email`` for a row recorded with ``render_context``, rendered now; None when
     there is nothing left to send (the application or its personal data is gone)."""
-    from .compat import get_page_model
+    from ..compat import get_page_model
 
     state = notification.render_context or {}
     application = application or notification.application

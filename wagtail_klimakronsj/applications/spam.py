@@ -14,7 +14,7 @@ from django.core.cache import caches
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .conf import settings
+from ..conf import settings
 
 FORM_TOKEN_SALT = "wagtail_klimakronsj.application_form"  # noqa: S105 - a salt
 #: A form older than this (seconds) asks to be sent again: a fresh token is rendered.

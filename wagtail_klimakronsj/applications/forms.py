@@ -25,11 +25,11 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import FormBuilder
 
+from ..choices import Role
+from ..models import Municipality
+from ..params import read_id
 from . import spam
-from .choices import Role
 from .form_messages import EMAIL_INVALID, TOO_LONG, extra_question_messages, filter_texts
-from .models import Municipality
-from .params import read_id
 
 OTHER_ORGANISATION = "other"
 

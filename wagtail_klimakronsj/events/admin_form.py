@@ -5,7 +5,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from .timezone import end_of_day, local_datetime
+from ..timezone import end_of_day, local_datetime
 
 SESSIONS = "klimakronsj_sessions"
 

@@ -21,10 +21,13 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from . import confirmation, notifications, seats, signals, tasks
-from .choices import ApplicationStatus, NotificationKind
-from .compat import get_page_model
-from .models import Application, Notification
+from .. import signals
+from ..choices import ApplicationStatus, NotificationKind
+from ..compat import get_page_model
+from ..mail import messages as notifications
+from ..mail import tasks
+from ..models import Application, Notification
+from . import confirmation, seats
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +93,7 @@ def record(email, *, application=None, dedupe_key=None, fresh=False):
 def enqueue(notification_id):
     """Hand one notification to the tasks backend; a failure here only delays it
     (``manage.py klimakronsj_send_mail`` picks up what is still queued)."""
-    from .tasks import send_notification
+    from ..mail.tasks import send_notification
 
     try:
         send_notification.enqueue(notification_id)
@@ -102,7 +105,7 @@ def enqueue_event_mail(event_id):
     """Queue the task that sends the event's due emails (``tasks.send_event_mail``). If
     that fails, the claim is released, so the next submission queues it again (and
     ``manage.py klimakronsj_send_mail`` sends what is still queued)."""
-    from .tasks import send_event_mail
+    from ..mail.tasks import send_event_mail
 
     try:
         send_event_mail.enqueue(event_id)

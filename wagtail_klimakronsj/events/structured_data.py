@@ -12,8 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
+from ..timezone import local_zone
 from .calendar import _absolute_url
-from .timezone import local_zone
 
 SCHEMA = "https://schema.org/"
 

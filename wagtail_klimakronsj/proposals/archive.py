@@ -21,8 +21,8 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .conf import settings
-from .params import read_id
+from ..conf import settings
+from ..params import read_id
 
 #: Relations every listed proposal needs; fetched in one query each, whatever the count.
 LIST_PREFETCH = ("event", "guiding_question", "group")
@@ -30,7 +30,7 @@ LIST_PREFETCH = ("event", "guiding_question", "group")
 
 def get_proposal_models():
     """Every concrete proposal page model of the project (usually one)."""
-    from .models import ProposalPageMixin
+    from ..models import ProposalPageMixin
 
     return [
         model
@@ -52,7 +52,7 @@ def with_relations(queryset):
 
 
 def topics_prefetch():
-    from .models import Topic
+    from ..models import Topic
 
     return Prefetch("topics", queryset=Topic.objects.order_by("sort_order", "name"))
 
@@ -246,7 +246,7 @@ def iter_proposals(results, chunk_size=None):
 
 
 def csv_response(results, filename, request=None):
-    from .exports import csv_response as streamed_csv
+    from ..exports import csv_response as streamed_csv
 
     header = [str(label) for _name, label in EXPORT_FIELDS]
 

@@ -24,11 +24,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .compat import get_page_model
-from .conf import settings
-from .form_messages import TOO_LONG
-from .models import PageFeedback
-from .params import IdField
+from ..applications.form_messages import TOO_LONG
+from ..compat import get_page_model
+from ..conf import settings
+from ..models import PageFeedback
+from ..params import IdField
 
 THANKS_PARAMETER = "feedback"
 ANCHOR = "kk-feedback"

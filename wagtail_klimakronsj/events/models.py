@@ -31,9 +31,9 @@ from ..caching import Deferred
 from ..choices import SEAT_HOLDING, EventFormat, EventStatus, NotificationKind, SeatPolicy
 from ..compat import PAGE_MODEL
 from ..conf import settings
-from ..event_admin_form import EventPageForm
-from ..panels import SeatCountsPanel
 from ..timezone import end_of_day, local_datetime, local_zone
+from .admin_form import EventPageForm
+from .panels import SeatCountsPanel
 
 
 class EventTabs:
@@ -400,7 +400,7 @@ class EventPageMixin(RoutablePageMixin, models.Model):
     def count_accepted(self):
         """The seats taken: accepted applications, and seats held for applicants who
         have still to confirm their email address."""
-        from .applications import Application
+        from ..applications.models import Application
 
         return Application.objects.filter(event_id=self.pk, status__in=SEAT_HOLDING).count()
 
@@ -600,7 +600,7 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         state, view restrictions and the edition's proposals. What changes with time
         alone (status, stale notice) is not part of the key: stored markup is only
         used before ``get_content_valid_until()``."""
-        from ..feedback import THANKS_PARAMETER
+        from ..feedback.views import THANKS_PARAMETER
 
         # a WSGI request's GET parses the query string on first use: only when there is one
         read_query = request is not None and (
@@ -645,7 +645,7 @@ class EventPageMixin(RoutablePageMixin, models.Model):
     @path("ical/", name="calendar")
     def calendar(self, request):
         """The event's sessions as an iCalendar (.ics) file."""
-        from ..calendar import build_event_calendar
+        from .calendar import build_event_calendar
 
         response = HttpResponse(
             build_event_calendar(self, request=request), content_type="text/calendar; charset=utf-8"

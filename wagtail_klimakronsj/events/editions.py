@@ -5,8 +5,8 @@ import datetime
 
 from wagtail.models import Page
 
-from .choices import EventStatus
-from .models.events import event_page_models
+from ..choices import EventStatus
+from .models import event_page_models
 
 OPEN = (EventStatus.OPEN, EventStatus.WAITING_LIST)
 

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from wagtail.admin.panels import Panel
 
-from .desk.permissions import can_view_personal_data
+from ..desk.permissions import can_view_personal_data
 
 
 class SeatCountsPanel(Panel):
@@ -18,7 +18,7 @@ class SeatCountsPanel(Panel):
 
         def get_context_data(self, parent_context=None):
             # not at the top: models import this panel, and the desk imports models
-            from .desk.views.common import NAMESPACE, event_counts
+            from ..desk.views.common import NAMESPACE, event_counts
 
             context = super().get_context_data(parent_context)
             event = self.instance

@@ -69,13 +69,13 @@ class ProposalArchivePageMixin(RoutablePageMixin, models.Model):
         for model in self.allowed_subpage_models():
             if issubclass(model, ProposalPageMixin):
                 return model
-        from ..proposals import get_proposal_models
+        from .archive import get_proposal_models
 
         return get_proposal_models()[0]
 
     def get_proposals(self):
         """Published, public proposals of this archive, newest first."""
-        from ..proposals import published_proposals
+        from .archive import published_proposals
 
         return published_proposals(self.get_proposal_model(), archive=self)
 
@@ -83,8 +83,8 @@ class ProposalArchivePageMixin(RoutablePageMixin, models.Model):
         """The GET form; its choices are the editions and questions that have proposals."""
         from django.db.models import Q
 
-        from ..proposals import ProposalFilterForm
-        from .events import GuidingQuestion
+        from ..events.models import GuidingQuestion
+        from .archive import ProposalFilterForm
 
         if proposals is None:
             proposals = self.get_proposals()
@@ -106,12 +106,12 @@ class ProposalArchivePageMixin(RoutablePageMixin, models.Model):
         )
 
     def filter_proposals(self, proposals, filters):
-        from ..proposals import apply_filters
+        from .archive import apply_filters
 
         return apply_filters(proposals, filters)
 
     def search_proposals(self, proposals, query):
-        from ..proposals import search
+        from .archive import search
 
         return search(proposals, query)
 
@@ -127,7 +127,7 @@ class ProposalArchivePageMixin(RoutablePageMixin, models.Model):
         from urllib.parse import urlencode
 
         from ..conf import settings
-        from ..proposals import paginate
+        from .archive import paginate
 
         context = super().get_context(request, *args, **kwargs)
         form, filters, results = self.get_results(request)
@@ -170,21 +170,21 @@ class ProposalArchivePageMixin(RoutablePageMixin, models.Model):
 
     @path("export-csv/")
     def export_csv(self, request):
-        from ..proposals import csv_response, export_filename
+        from .archive import csv_response, export_filename
 
         _form, _filters, results = self.get_results(request)
         return csv_response(results, export_filename(self, "csv"), request)
 
     @path("export-json/")
     def export_json(self, request):
-        from ..proposals import export_filename, json_response
+        from .archive import export_filename, json_response
 
         _form, _filters, results = self.get_results(request)
         return json_response(results, export_filename(self, "json"), request)
 
     @path("feed/")
     def feed(self, request):
-        from ..proposals import ProposalFeed
+        from .archive import ProposalFeed
 
         _form, _filters, results = self.get_results(request)
         return ProposalFeed(self, results)(request)

@@ -137,7 +137,7 @@ class ApplicationFormPageMixin(models.Model):
         with a publication, which changes the page's row), unless the questions are in
         memory (a preview or a revision) or ``get_form_fields()`` is overridden."""
         from .. import caching
-        from ..forms import build_form_class
+        from .forms import build_form_class
 
         in_memory = "klimakronsj_form_fields" in getattr(self, "_cluster_related_objects", {})
         own_fields = type(self).get_form_fields is not ApplicationFormPageMixin.get_form_fields
@@ -223,7 +223,7 @@ class ApplicationFormPageMixin(models.Model):
         application period does not count them first. With ``get_event_state()``
         overridden, that method decides as on a GET.
         """
-        from .events import SeatPolicy
+        from ..events.models import SeatPolicy
 
         own_state = type(self).get_event_state is not ApplicationFormPageMixin.get_event_state
         if (
@@ -235,12 +235,12 @@ class ApplicationFormPageMixin(models.Model):
         return None
 
     def takes_applications(self, state):
-        from .events import EventStatus
+        from ..events.models import EventStatus
 
         return state in (EventStatus.OPEN, EventStatus.WAITING_LIST)
 
     def get_client_ip(self, request):
-        from ..spam import client_ip
+        from .spam import client_ip
 
         return client_ip(request)
 
@@ -293,7 +293,7 @@ class ApplicationFormPageMixin(models.Model):
         limited = self.check_rate_limits(request, form)
         if limited:
             return self.render_rate_limited(request, event, limited)
-        from ..seats import FormAlreadyUsed, MunicipalityNotOffered, NoSeatsLeft
+        from .seats import FormAlreadyUsed, MunicipalityNotOffered, NoSeatsLeft
 
         try:
             application, created = self.process_form_submission(form, request=request, event=event)
@@ -310,14 +310,14 @@ class ApplicationFormPageMixin(models.Model):
         if application.form_nonce and application.form_nonce == form_nonce(form):
             # The same form sent twice (a double click): show the first one's receipt.
             return self.redirect_to_receipt(application, "new")
-        from .. import workflow
+        from . import workflow
 
         workflow.send_manage_link(application, request=request, key=form.token_data["n"])
         return self.redirect_to_receipt(application, "duplicate")
 
     def check_rate_limits(self, request, form):
         """The exceeded limit ("ip" or "email"), or None. Counts this attempt."""
-        from ..spam import within_rate_limits
+        from .spam import within_rate_limits
 
         return within_rate_limits(
             request, form.cleaned_data["email"], ip=self.get_client_ip(request)
@@ -325,7 +325,7 @@ class ApplicationFormPageMixin(models.Model):
 
     def process_form_submission(self, form, *, request=None, event=None):
         """Store the application through the workflow; returns ``(application, created)``."""
-        from .. import workflow
+        from . import workflow
 
         event = event if event is not None else self.get_event()
         reasons = form.hold_reasons()
@@ -362,7 +362,7 @@ class ApplicationFormPageMixin(models.Model):
         return TemplateResponse(request, self.get_template(request), context, status=status)
 
     def get_form_context(self, request, form, event, state):
-        from .events import EventStatus
+        from ..events.models import EventStatus
 
         return {
             "form": form.prepare_for_render(),
@@ -440,7 +440,8 @@ class ApplicationFormPageMixin(models.Model):
         """The receipt: the new application's status, or "you had already applied"."""
         from django.template.response import TemplateResponse
 
-        from .. import links, seats
+        from .. import links
+        from . import seats
 
         context = self.get_context(request)
         application = form_submission

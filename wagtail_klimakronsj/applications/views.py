@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from . import links, seats, spam, workflow
-from .choices import ApplicationStatus, EventStatus
-from .compat import get_page_model
-from .conf import settings
-from .models import Application
+from .. import links
+from ..choices import ApplicationStatus, EventStatus
+from ..compat import get_page_model
+from ..conf import settings
+from ..models import Application
+from . import seats, spam, workflow
 
 APPLICANT_TEMPLATE = "wagtail_klimakronsj/pages/applicant.html"
 LINK_PROBLEM_TEMPLATE = "wagtail_klimakronsj/pages/applicant_link_problem.html"

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from .choices import EventFormat
-from .conf import settings
-from .timezone import local_zone
+from ..choices import EventFormat
+from ..conf import settings
+from ..timezone import local_zone
 
 PRODID = "-//wagtail-klimakronsj//Klimakrønsj//NO"
 

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from . import grouping, seats, workflow
-from . import notifications as notification_texts
-from .models import (
+from ..applications import seats, workflow
+from ..mail import messages as notification_texts
+from ..models import (
     Application,
     ApplicationStatus,
     Notification,
@@ -18,6 +18,7 @@ from .models import (
     ParticipantGroup,
     Role,
 )
+from . import grouping
 
 
 def accepted_applications(event):
