@@ -154,9 +154,8 @@ def apply(event, fields, *, held_for_review=False, hold_reason=""):
     form_nonce = fields.get("form_nonce") or ""
     with transaction.atomic():
         lock_event(event.pk)
-        application = Application(
-            event_id=event.pk, **fields, held_for_review=held_for_review, hold_reason=hold_reason
-        )
+        application = Application(event_id=event.pk, **fields)
+        application.held_for_review, application.hold_reason = held_for_review, hold_reason
         _check_municipality(application)
         on_event = Application.objects.filter(event_id=event.pk)
         existing = on_event.filter(email_key=email_key).first()
