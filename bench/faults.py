@@ -174,19 +174,15 @@ def is_receipt(location):
 
 
 def outbox_problems(event):
-    """Applications of the event without their outbox rows (a half-written application),
-    after the mail task's first step has written the pending ones
-    (``workflow.write_submission_mail``, as the worker does)."""
-    from wagtail_klimakronsj.applications.workflow import write_submission_mail
-
-    write_submission_mail(event.pk)
+    """Applications of the event without their outbox rows (a half-written application:
+    the rows are written in the submission's transaction)."""
     apps = Application.objects.filter(event_id=event.pk).annotate(n=Count("notifications"))
     return apps.filter(n=0).count()
 
 
 def emails_written(apps, timeout=60):
-    """Wait until the worker has written every application's emails to the outbox."""
-    return wait_for(lambda: not apps.filter(pending_mail__isnull=False).exists(), timeout)
+    """Wait until every application has its emails in the outbox (written with it)."""
+    return wait_for(lambda: not apps.filter(notifications__isnull=True).exists(), timeout)
 
 
 # -- seat rush -----------------------------------------------------------------------
@@ -390,7 +386,7 @@ def mail_outage(args):
             f"provider down (500): all {args.mail_applicants} applications kept and "
             f"redirected to their receipt (answers {dict(counts)})",
         )
-        checks.expect(emails_written(apps), "the worker wrote every application's emails")
+        checks.expect(emails_written(apps), "every application has its emails in the outbox")
         total = notes.count()
         tried = wait_for(
             lambda: notes.filter(attempts__gte=1).exclude(status="sending").count() == total, 60

@@ -8,7 +8,8 @@ Imports the example site's settings and changes only what a measurement needs:
 
 Environment: KLIMAKRONSJ_PG_* (set by ``scripts/pg-throwaway``), BENCH_CACHE=db to put
 the rate-limit cache in the database (shared by all gunicorn workers, like Redis would be),
-BENCH_SEAT_LOCKING=0 for the control run of the seat rush.
+BENCH_SEAT_LOCKING=0 for the control run of the seat rush (``benchsite.apps`` takes the
+seat policy's lock away).
 """
 
 import os
@@ -41,7 +42,6 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Every simulated applicant posts from 127.0.0.1: the per-IP limit would hold them for review.
 WAGTAIL_KLIMAKRONSJ_RATE_LIMIT_PER_IP = (10**9, 3600)
 WAGTAIL_KLIMAKRONSJ_RATE_LIMIT_PER_EMAIL = (10**9, 3600)
-WAGTAIL_KLIMAKRONSJ_SEAT_LOCKING = os.environ.get("BENCH_SEAT_LOCKING", "1") == "1"
 
 if os.environ.get("BENCH_CACHE") == "db":
     CACHES = {

@@ -130,14 +130,6 @@ def check_settings(app_configs=None, **kwargs):
                 id="wagtail_klimakronsj.E007",
             )
         )
-    if not settings.SEAT_LOCKING:
-        errors.append(
-            checks.Warning(
-                f"{PREFIX}SEAT_LOCKING is off: seats can be oversold under load.",
-                hint="Only turn it off to demonstrate the race in a load test.",
-                id="wagtail_klimakronsj.W001",
-            )
-        )
     return errors
 
 

@@ -53,10 +53,10 @@ DEFAULTS = {
     # timeout itself (Django's SMTP backend without EMAIL_TIMEOUT or OPTIONS "timeout").
     # None or 0 leaves the backend as it is.
     "MAIL_TIMEOUT": 10,
-    # Number of attempts to send one email before it is marked as failed.
+    # Number of attempts to send one email before it is marked as failed. An email left
+    # "sending" by a worker that stopped (after 30 x MAIL_TIMEOUT) is queued again and
+    # counts as one attempt.
     "MAIL_MAX_ATTEMPTS": 8,
-    # Lock the event row while allocating seats. Only ever disabled to show the race.
-    "SEAT_LOCKING": True,
     # Proposals per page in the archive.
     "PROPOSALS_PER_PAGE": 20,
     # Rows fetched per database round trip when streaming exports.

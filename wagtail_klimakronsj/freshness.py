@@ -71,13 +71,10 @@ def stamp_from_receiver(event_ids):
     first) could close a cycle with another transaction, so the row is taken only if
     it is free (``NOWAIT``, in a savepoint): then the stamp commits with the change.
     If another transaction holds it, the stamp is made right after this transaction
-    commits instead (the other one stamps as well when it commits). With
-    ``SEAT_LOCKING`` off (a control run, which must show the race it allows), no row is
-    taken inside a transaction: the stamp always follows the commit.
+    commits instead (the other one stamps as well when it commits).
     """
     from django.db import DatabaseError, connection, transaction
 
-    from .conf import settings
     from .models import event_page_models
 
     ids = {pk for pk in event_ids if pk is not None}
@@ -86,9 +83,6 @@ def stamp_from_receiver(event_ids):
     nowait = connection.features.has_select_for_update_nowait
     if not connection.in_atomic_block or not nowait:
         mark_events_changed(ids)
-        return
-    if not settings.SEAT_LOCKING:
-        transaction.on_commit(lambda: mark_events_changed(ids), robust=True)
         return
     try:
         with transaction.atomic():  # a savepoint: a refused lock leaves the rest intact

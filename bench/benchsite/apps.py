@@ -13,6 +13,16 @@ class BenchsiteConfig(AppConfig):
         delay = float(os.environ.get("BENCH_DECISION_DELAY", "0") or 0)
         if delay:
             widen_the_race_window(delay)
+        if os.environ.get("BENCH_SEAT_LOCKING", "1") == "0":
+            take_the_lock_away()
+
+
+def take_the_lock_away():
+    """The control run of the seat rush: the seat policy without its row lock (the
+    package has no setting for it), so the rush must oversell."""
+    from wagtail_klimakronsj.applications import seats
+
+    seats.lock_event = lambda event_id: None
 
 
 def widen_the_race_window(delay):

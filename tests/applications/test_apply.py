@@ -607,12 +607,13 @@ def test_queries_per_submission(client, first_come, oslo, django_assert_max_num_
         form_page,
         form_data(form_page, event, email="warm@example.org", municipality=oslo.pk),
     )
-    # Routing (Wagtail, 6), the event (1), the session list (cached per page version),
-    # extra questions and municipalities (2), then the submission: duplicate check and
-    # seat count (1), application, audit entry, both outbox rows (3), inside the test's
-    # savepoint (2), and the event row's lock, which also stamps the cached page (1).
-    # The emails are rendered when sent.
-    with django_assert_max_num_queries(16) as captured:
+    # Routing (Wagtail) and the event (5), then the submission, in one transaction (the
+    # test's savepoint pair, and one for the seats: 4): the event row's lock (1), the
+    # municipality, duplicate and form checks and the seat count (4), the application
+    # and its audit entry (with Wagtail's content type check: 3), the outbox (keys taken,
+    # both rows, their ids: 3); the page cache's stamps (freshness: 2). The emails are
+    # rendered when sent.
+    with django_assert_max_num_queries(22) as captured:
         response = post(client, form_page, form_data(form_page, event, municipality=oslo.pk))
     assert response.status_code == 302
     print(f"\nqueries for one submission: {len(captured.captured_queries)}")

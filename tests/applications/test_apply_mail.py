@@ -261,7 +261,6 @@ def test_gives_up_after_max_attempts(first_come, settings, monkeypatch):
     event, form_page = first_come
     with mail_backend(FAILING):
         application, _, _ = workflow.submit(event, form_page, fields())
-        workflow.write_submission_mail(event.pk)
         row = Notification.objects.get(kind=NotificationKind.RECEIPT)
         later = timezone.now()
         outcomes = []
@@ -284,7 +283,6 @@ def test_a_row_being_sent_is_not_sent_again(first_come):
     event, form_page = first_come
     with mail_backend(FAILING):
         workflow.submit(event, form_page, fields())
-        workflow.write_submission_mail(event.pk)
     row = Notification.objects.get(kind=NotificationKind.RECEIPT)
     Notification.objects.filter(pk=row.pk).update(
         status=NotificationStatus.SENDING, next_attempt_at=None

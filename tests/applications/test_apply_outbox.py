@@ -1,5 +1,6 @@
-"""The emails of a submission: noted on the application under the lock, written to the
-outbox by the event's mail task, their text written when sent."""
+"""The emails of a submission: written to the outbox in the submission's transaction
+(``mail.outbox.record``), sent by the task queued after commit, their text written
+when sent."""
 
 import contextlib
 import datetime
@@ -15,7 +16,7 @@ from tests.apply_helpers import fields, form_data
 from tests.conftest import make_event, make_form_page
 from wagtail_klimakronsj.applications import retention, workflow
 from wagtail_klimakronsj.mail import messages as notifications
-from wagtail_klimakronsj.mail import tasks
+from wagtail_klimakronsj.mail import outbox, tasks
 from wagtail_klimakronsj.mail.models import NotificationStatus
 from wagtail_klimakronsj.models import (
     Application,
@@ -52,13 +53,8 @@ def test_rows_hold_what_to_say_and_the_text_is_written_when_sent(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         application, created, _ = workflow.submit(event, form_page, fields())
     assert created and application.status == ApplicationStatus.ACCEPTED
-    # Noted in the submission's own INSERT: what the emails depend on, no outbox row yet.
-    stored = Application.objects.get(pk=application.pk)
-    assert stored.pending_mail == {"status": ApplicationStatus.ACCEPTED}
-    assert not Notification.objects.exists()
-    # The mail task's first step writes the outbox rows: recipients and state, no text.
-    assert workflow.write_submission_mail(event.pk) == 1
-    assert Application.objects.get(pk=application.pk).pending_mail is None
+    # Written in the submission's own transaction: recipients and state, no text yet.
+    assert mail.outbox == []
     rows = {row.kind: row for row in Notification.objects.all()}
     assert set(rows) == {NotificationKind.RECEIPT, NotificationKind.ORGANISER_NOTICE}
     receipt, notice = rows[NotificationKind.RECEIPT], rows[NotificationKind.ORGANISER_NOTICE]
@@ -91,8 +87,8 @@ def test_nothing_is_rendered_while_the_event_is_locked(
     monkeypatch.setattr(notifications, "build_event_calendar", no_rendering, raising=False)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         workflow.submit(event, form_page, fields())
-    assert Application.objects.get().pending_mail is not None
-    assert Notification.objects.count() == 0
+    assert Notification.objects.count() == 2
+    assert set(Notification.objects.values_list("body_text", flat=True)) == {""}
     monkeypatch.undo()
     for callback in callbacks:
         callback()
@@ -133,17 +129,16 @@ def test_an_application_erased_before_sending_sends_nothing(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         application, _, _ = workflow.submit(event, form_page, fields())
     retention.erase_applications(Application.objects.filter(pk=application.pk))
-    # The emails not yet written go with the data they would carry.
-    assert Application.objects.get(pk=application.pk).pending_mail is None
+    # The emails not yet sent go with the data they would carry.
     for callback in callbacks:
         callback()
-    assert mail.outbox == [] and not Notification.objects.exists()
+    assert mail.outbox == []
+    assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.FAILED}
 
 
 def test_an_application_erased_after_its_rows_were_written_sends_nothing(first_come):
     event, form_page = first_come
     application, _, _ = workflow.submit(event, form_page, fields())
-    workflow.write_submission_mail(event.pk)
     retention.erase_applications(Application.objects.filter(pk=application.pk))
     assert tasks.send_due() == {"sent": 0, "retry": 0, "failed": 2, "skipped": 0}
     assert mail.outbox == []
@@ -154,34 +149,31 @@ def test_an_application_erased_after_its_rows_were_written_sends_nothing(first_c
 
 
 def test_each_submission_email_is_written_once(first_come):
-    """Two writers (the event's task, the cron command) never write a row twice: the
-    flag is cleared in the same transaction, and the dedupe keys refuse a second row."""
+    """A second writer of the same emails (the keys name the application) writes
+    nothing and queues nothing: each email is recorded once."""
     event, form_page = first_come
     first, _, _ = workflow.submit(event, form_page, fields(0))
     workflow.submit(event, form_page, fields(1))
-    assert workflow.write_submission_mail(event.pk) == 2
-    assert workflow.write_submission_mail(event.pk) == 0
-    assert workflow.write_submission_mail() == 0
     assert Notification.objects.count() == 4
-    # A writer that read the flag before another cleared it: the keys refuse the copy.
-    Application.objects.filter(pk=first.pk).update(pending_mail={"status": "accepted"})
-    assert workflow.write_submission_mail() == 1
+    again = [
+        outbox.about(kind, first, event, dedupe_key=f"{kind}:{first.pk}")
+        for kind in workflow.SUBMISSION_EMAILS
+    ]
+    assert outbox.record(again) == []
     assert Notification.objects.count() == 4
-    assert not Application.objects.filter(pending_mail__isnull=False).exists()
 
 
 def test_the_cron_command_sends_what_a_lost_task_left(first_come, monkeypatch):
     """No task ran (the worker was down, the queue lost it): ``klimakronsj_send_mail``
-    writes the pending emails to the outbox and sends them."""
+    sends the emails still queued."""
     from django.core.management import call_command
 
     event, form_page = first_come
     workflow.submit(event, form_page, fields(0))  # its on-commit task never runs here
-    assert mail.outbox == [] and not Notification.objects.exists()
+    assert mail.outbox == [] and Notification.objects.count() == 2
     call_command("klimakronsj_send_mail", stdout=io.StringIO())
     assert len(mail.outbox) == 2
     assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.SENT}
-    assert Application.objects.get().pending_mail is None
 
 
 def test_a_retry_sends_the_text_rendered_the_first_time(first_come, monkeypatch):
@@ -190,7 +182,6 @@ def test_a_retry_sends_the_text_rendered_the_first_time(first_come, monkeypatch)
     event, form_page = first_come
     with mail_backend("tests.apply_helpers.FailingBackend"):
         application, _, _ = workflow.submit(event, form_page, fields())
-        workflow.write_submission_mail(event.pk)
         row = Notification.objects.get(kind=NotificationKind.RECEIPT)
         assert tasks.deliver(row.pk) == "retry"
     row.refresh_from_db()
@@ -221,98 +212,54 @@ def watching_tasks():
         task_enqueued.disconnect(listener)
 
 
-def _claim(event):
-    from wagtail_klimakronsj.pages.models import EventPage
-
-    return EventPage.objects.filter(pk=event.pk).values_list("mail_queued_at", flat=True).get()
-
-
-def test_one_mail_task_per_burst_of_submissions(first_come, django_capture_on_commit_callbacks):
-    """The first submission queues the event's mail task; the ones committed before it
-    starts queue none, and it sends their emails too. Then the next one queues again."""
-    event, form_page = first_come
-    with watching_tasks() as enqueued:
-        with django_capture_on_commit_callbacks(execute=False) as first_callbacks:
-            workflow.submit(event, form_page, fields(0))
-        assert _claim(event) is not None
-        with django_capture_on_commit_callbacks(execute=True):
-            workflow.submit(event, form_page, fields(1))
-            workflow.submit(event, form_page, fields(2))
-        assert enqueued == [] and len(mail.outbox) == 0
-        for callback in first_callbacks:  # the first submission's commit: its task runs
-            callback()
-        assert enqueued == [("send_event_mail", [event.pk])]
-        assert len(mail.outbox) == 6
-        assert not Notification.objects.exclude(status=NotificationStatus.SENT).exists()
-        assert _claim(event) is None
-        with django_capture_on_commit_callbacks(execute=True):
-            workflow.submit(event, form_page, fields(3))
-        assert enqueued[1:] == [("send_event_mail", [event.pk])] and len(mail.outbox) == 8
-
-
-def test_a_burst_is_sent_in_chunks_by_several_tasks(
-    first_come, django_capture_on_commit_callbacks, monkeypatch
-):
-    """More due emails than one task sends: the task queues one for the rest first, so
-    several workers can send a burst side by side. Each email goes out once."""
-    event, form_page = first_come
-    monkeypatch.setattr(tasks, "MAIL_TASK_CHUNK", 4)
-    with django_capture_on_commit_callbacks(execute=False) as first_callbacks:
-        workflow.submit(event, form_page, fields(0))
-    with django_capture_on_commit_callbacks(execute=True):
-        for i in range(1, 5):
-            workflow.submit(event, form_page, fields(i))
-    assert len(mail.outbox) == 0
-    with watching_tasks() as enqueued:
-        for callback in first_callbacks:
-            callback()
-    ids = sorted(Notification.objects.values_list("pk", flat=True))
-    assert enqueued == [
-        ("send_event_mail", [event.pk]),
-        ("send_event_mail", [event.pk]),  # after=ids[3]
-        ("send_event_mail", [event.pk]),  # after=ids[7]
-    ]
-    assert len(ids) == 10 and len(mail.outbox) == 10
-    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
-
-
-def test_a_repeated_submission_leaves_the_mail_task_unclaimed(
+def test_a_submission_queues_one_task_for_its_two_emails(
     first_come, django_capture_on_commit_callbacks
 ):
-    """The same email again stores nothing and queues no task: it must not hold the
-    claim either, or the next applicant's emails would wait for the claim to go stale."""
+    """After commit, one task sends the submission's receipt and notice (so a mail
+    server that does not answer is waited for once); nothing is queued before."""
+    event, form_page = first_come
+    with watching_tasks() as enqueued:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            workflow.submit(event, form_page, fields(0))
+        assert enqueued == []
+        for callback in callbacks:
+            callback()
+    ids = sorted(Notification.objects.values_list("pk", flat=True))
+    assert enqueued == [("send_notifications", [ids])]
+    assert len(mail.outbox) == 2
+
+
+def test_a_large_batch_is_sent_by_several_tasks(
+    root_page, django_capture_on_commit_callbacks, monkeypatch
+):
+    """More emails in one transaction than one task sends: they are queued in chunks,
+    so several workers send them side by side. Each email goes out once."""
+    event = make_event(root_page, seat_limit=20)  # the organiser decides
+    form_page = make_form_page(root_page, event)
+    applications = [workflow.submit(event, form_page, fields(i))[0] for i in range(10)]
+    monkeypatch.setattr(outbox, "TASK_CHUNK", 4)
+    with watching_tasks() as enqueued, django_capture_on_commit_callbacks(execute=True):
+        workflow.decide(event, [a.pk for a in applications], ApplicationStatus.ACCEPTED)
+    accepted = Notification.objects.filter(kind=NotificationKind.ACCEPTED)
+    assert [len(args[0]) for name, args in enqueued] == [4, 4, 2]
+    assert accepted.count() == 10 and len(mail.outbox) == 10
+    assert set(accepted.values_list("attempts", "status")) == {(1, NotificationStatus.SENT)}
+
+
+def test_a_repeated_submission_records_and_queues_nothing(
+    first_come, django_capture_on_commit_callbacks
+):
     event, form_page = first_come
     with django_capture_on_commit_callbacks(execute=True):
         workflow.submit(event, form_page, fields(0))
-    assert _claim(event) is None and len(mail.outbox) == 2
-    with django_capture_on_commit_callbacks(execute=True):
+    assert len(mail.outbox) == 2
+    with watching_tasks() as enqueued, django_capture_on_commit_callbacks(execute=True):
         _, created, _ = workflow.submit(event, form_page, fields(0))
-    assert not created and _claim(event) is None
-    with watching_tasks() as enqueued:
-        with django_capture_on_commit_callbacks(execute=True):
-            workflow.submit(event, form_page, fields(1))
-    assert enqueued == [("send_event_mail", [event.pk])] and len(mail.outbox) == 4
+    assert not created and enqueued == []
+    assert Notification.objects.count() == 2 and len(mail.outbox) == 2
 
 
-def test_a_stale_mail_claim_is_taken_over(first_come, django_capture_on_commit_callbacks):
-    """A task claimed long ago and never started (a worker down, a lost enqueue): the
-    next submission queues one again, which sends the waiting emails as well."""
-    from wagtail_klimakronsj.applications.seats import MAIL_CLAIM_STALE
-    from wagtail_klimakronsj.pages.models import EventPage
-
-    event, form_page = first_come
-    with django_capture_on_commit_callbacks(execute=False):
-        workflow.submit(event, form_page, fields(0))
-    long_ago = timezone.now() - MAIL_CLAIM_STALE - datetime.timedelta(seconds=1)
-    EventPage.objects.filter(pk=event.pk).update(mail_queued_at=long_ago)
-    with watching_tasks() as enqueued:
-        with django_capture_on_commit_callbacks(execute=True):
-            workflow.submit(event, form_page, fields(1))
-    assert enqueued == [("send_event_mail", [event.pk])]
-    assert len(mail.outbox) == 4 and _claim(event) is None
-
-
-def test_a_failed_enqueue_releases_the_claim(
+def test_a_failed_enqueue_only_delays_the_emails(
     first_come, django_capture_on_commit_callbacks, monkeypatch
 ):
     event, form_page = first_come
@@ -320,33 +267,46 @@ def test_a_failed_enqueue_releases_the_claim(
     def broken(*args, **kwargs):
         raise ConnectionError("queue down")
 
-    monkeypatch.setattr(type(tasks.send_event_mail), "enqueue", broken)
+    monkeypatch.setattr(type(tasks.send_notifications), "enqueue", broken)
     with django_capture_on_commit_callbacks(execute=True):
         application, created, _ = workflow.submit(event, form_page, fields(0))
     assert created and Application.objects.filter(pk=application.pk).exists()
-    # Its emails stay noted on the application, for the next task (or the cron command).
-    assert Application.objects.get(pk=application.pk).pending_mail is not None
-    assert _claim(event) is None  # the next submission queues the task again
+    # Its emails stay queued, for the cron command (``send_due``).
+    assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.QUEUED}
     monkeypatch.undo()
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.submit(event, form_page, fields(1))
-    assert len(mail.outbox) == 4
+    assert tasks.send_due()["sent"] == 2
+    assert len(mail.outbox) == 2
 
 
-def test_the_submission_writes_in_few_statements(first_come, django_assert_num_queries):
-    """The event row's lock (an UPDATE that also stamps the cached page and claims the
-    mail task), duplicate check and seat count in one query, then the application (its
-    emails noted on it) and its audit entry: one INSERT each. The savepoint pair is the
-    test's own transaction."""
+def _statements(block):
+    """The statements ``block()`` runs, as ``(returned value, [sql])``, without the page
+    cache's stamps (``freshness``, which goes with the page-cache redesign)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        value = block()
+    sql = [q["sql"] for q in queries.captured_queries if "live_changed_at" not in q["sql"]]
+    return value, sql
+
+
+def test_the_submission_writes_in_few_statements(first_come):
+    """In one transaction (a savepoint pair, and one for the seats: the test runs in a
+    transaction of its own): the event row's lock, the duplicate check, the seat count,
+    the application, its audit entry (with Wagtail's check of its content type), and
+    the outbox's three (keys taken, the rows, their ids). The same email again: the
+    lock and the check, nothing written."""
     event, form_page = first_come
     workflow.submit(event, form_page, fields(0))
-    with django_assert_num_queries(6):
-        application, created, _ = workflow.submit(event, form_page, fields(1))
+    (application, created, _), sql = _statements(
+        lambda: workflow.submit(event, form_page, fields(1))
+    )
     assert created and application.status == ApplicationStatus.WAITLISTED
-    # The same email again: the check finds it, nothing else is written.
-    with django_assert_num_queries(5):
-        again, created, _ = workflow.submit(event, form_page, fields(1))
+    assert len(sql) == 13, sql
+    assert sum(s.startswith("INSERT") for s in sql) == 3
+    (again, created, _), sql = _statements(lambda: workflow.submit(event, form_page, fields(1)))
     assert not created and again.pk == application.pk
+    assert len(sql) == 6, sql
+    assert not any(s.startswith(("INSERT", "UPDATE")) for s in sql)
 
 
 def test_the_event_page_loads_once_per_event_version(first_come):
@@ -450,7 +410,6 @@ def test_sent_never_replaces_a_tracked_outcome_of_the_same_email(first_come, out
     """Even with the provider's clock behind ours."""
     event, form_page = first_come
     application, _, _ = workflow.submit(event, form_page, fields())
-    workflow.write_submission_mail(event.pk)
     row = Notification.objects.get(kind=NotificationKind.RECEIPT)
     Application.objects.filter(pk=application.pk).update(
         email_status=f"receipt:{outcome}",

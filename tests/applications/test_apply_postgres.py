@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from tests.conftest import make_event, make_form_page
+from wagtail_klimakronsj.applications import seats
 from wagtail_klimakronsj.models import Application, ApplicationStatus, Municipality, SeatPolicy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -102,10 +103,11 @@ def test_parallel_http_submissions_never_oversell(
 
 
 def test_control_without_the_lock_http_submissions_oversell(
-    live_server, last_seats, fast_humans, slow_decisions, settings
+    live_server, last_seats, fast_humans, slow_decisions, monkeypatch
 ):
-    """The same rush with the lock off: the race is real and the test above can see it."""
-    settings.WAGTAIL_KLIMAKRONSJ_SEAT_LOCKING = False
+    """The same rush with the lock taken away (in this test only): the race is real and
+    the test above can see it."""
+    monkeypatch.setattr(seats, "lock_event", lambda event_id: None)
     event, form_page = last_seats
     url = live_server.url + form_page.url
     results = rush(url, Municipality.objects.get(number="0301").pk, APPLICANTS)

@@ -5,7 +5,7 @@ On a first-come event with ``confirm_email``, a free seat goes to a new applicat
 limit, but it is not accepted. The signed link in the receipt (``links.confirm_path``)
 confirms it (``confirm``); a seat still unconfirmed at ``confirm_by`` is released
 (``EXPIRED``) and offered to the waiting list (``release_event``), where only confirmed
-applicants are offered seats. Both take the event's row lock first, as every seat
+applicants are offered seats. Both lock the event's row first, as every seat
 decision does (``seats.lock_event``), so a confirmation and a release never both take
 one seat, and running the release twice, or on two machines at once, releases each
 seat once. Nothing here sends email: ``workflow`` records it from the changes.
@@ -13,11 +13,12 @@ seat once. Nothing here sends email: ``workflow`` records it from the changes.
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from ..choices import ApplicationStatus
 from ..compat import get_page_model
-from ..models import Application
 from . import seats
+from .models import Application
 
 
 def confirm(application, now=None):
@@ -28,21 +29,20 @@ def confirm(application, now=None):
     confirmed already (a second click changes nothing) or the data is erased."""
     now = now or timezone.now()
     with transaction.atomic():
-        event = get_page_model().objects.get(pk=application.event_id).specific
-        stamped = seats.lock_event(event.pk, type(event))
+        seats.lock_event(application.event_id)
+        event = seats.load_event(application.event_id)
         application.refresh_from_db()
         if application.email_confirmed_at or application.erased_at:
             return []
         application.email_confirmed_at = now
         application.save(update_fields=["email_confirmed_at"])
-        seats._log(application, "wagtail_klimakronsj.confirm_email")
+        log(application, "wagtail_klimakronsj.confirm_email")
         if application.status == ApplicationStatus.UNCONFIRMED:
-            change = seats._set_status(
-                application, ApplicationStatus.ACCEPTED, "confirmation", now=now, stamped=stamped
-            )
-            return [change]
+            return [
+                seats.set_status(application, ApplicationStatus.ACCEPTED, "confirmation", now=now)
+            ]
         if application.status == ApplicationStatus.WAITLISTED and event.requires_confirmation:
-            return seats.promote_waiting_list(event, _locked=stamped)
+            return seats.promote_waiting_list(event)
     return []
 
 
@@ -70,14 +70,12 @@ def release_event(event, now=None):
     applicant who confirmed meanwhile keeps the seat."""
     now = now or timezone.now()
     with transaction.atomic():
-        stamped = seats.lock_event(event.pk, type(event))
+        seats.lock_event(event.pk)
         held = expired_holds(now).filter(event_id=event.pk).order_by("submitted_at", "pk")
         changes = [
-            seats._set_status(
-                application, ApplicationStatus.EXPIRED, "expiry", now=now, stamped=stamped
-            )
+            seats.set_status(application, ApplicationStatus.EXPIRED, "expiry", now=now)
             for application in held
         ]
         if changes:
-            changes.extend(seats.promote_waiting_list(event, _locked=stamped))
+            changes.extend(seats.promote_waiting_list(event))
     return changes

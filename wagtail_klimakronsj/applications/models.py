@@ -583,11 +583,6 @@ class Application(models.Model):
     email_status = models.CharField(_("email delivery"), max_length=30, blank=True)
     email_status_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
-    #: The submission's emails (receipt, organiser's notice) not yet in the outbox: what
-    #: their text depends on (``notifications.render_context``). Stored with the
-    #: application in the same INSERT; the event's mail task writes the outbox rows and
-    #: clears it (``workflow.write_submission_mail``). None once written.
-    pending_mail = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["submitted_at", "pk"]
@@ -607,11 +602,6 @@ class Application(models.Model):
         ]
         indexes = [
             models.Index(fields=["event", "status", "submitted_at"], name="klimakronsj_app_queue"),
-            models.Index(
-                fields=["event"],
-                condition=Q(pending_mail__isnull=False),
-                name="klimakronsj_app_mail_due",
-            ),
             models.Index(
                 fields=["confirm_by"],
                 condition=Q(status="unconfirmed"),

@@ -51,10 +51,7 @@ def erase_applications(queryset, *, user=None, reason="retention", now=None):
         ids = list(queryset.filter(erased_at__isnull=True).values_list("pk", flat=True))
         if not ids:
             return 0
-        # Emails not yet written to the outbox are dropped with the data they would carry.
-        Application.objects.filter(pk__in=ids).update(
-            erased_at=now, pending_mail=None, **ERASED_VALUES
-        )
+        Application.objects.filter(pk__in=ids).update(erased_at=now, **ERASED_VALUES)
         Notification.objects.filter(
             Q(application_id__in=ids) | Q(kind=NotificationKind.GROUP, group__members__pk__in=ids)
         ).update(

@@ -1,38 +1,25 @@
 """The seat policy: the one place that decides accepted / waiting list / pending.
 
-Every function here runs inside one database transaction with the event's page row
-locked (an ``UPDATE`` of that row, which also stamps the cached page: ``lock_event``),
-so two processes on two machines can never both take the last seat: the second waits
-for the first to commit, then counts again.
-Nothing here sends email; callers record notifications from the returned changes in
-the same transaction (see ``workflow.py``).
+Every change of seats runs in one transaction that first locks the event's page row
+(``lock_event``: ``select_for_update()``), then counts and saves through the ORM and
+notes the change in Wagtail's audit log (``log()``). Two processes on two machines can
+never both take the last seat: the second waits for the first to commit, then counts
+again. Nothing here sends email: the callers (``workflow``) record the emails of the
+returned changes in the same transaction (``mail.outbox``).
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, models, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import get_active_log_context, log
-from wagtail.log_actions import registry as log_registry
+from wagtail.log_actions import log
 
 from ..choices import SEAT_HOLDING, ApplicationStatus, SeatPolicy
 from ..compat import get_page_model
-from ..conf import settings
-from ..freshness import EVENT_STAMPED, mark_events_changed
-from ..models import Application
-
-ACTIVE = (
-    ApplicationStatus.PENDING,
-    ApplicationStatus.UNCONFIRMED,
-    ApplicationStatus.ACCEPTED,
-    ApplicationStatus.WAITLISTED,
-)
-
-_HOLDING_VALUES = [status.value for status in SEAT_HOLDING]
+from .models import Application
 
 LOG_ACTIONS = {
     ApplicationStatus.PENDING: "wagtail_klimakronsj.submit",
@@ -42,6 +29,14 @@ LOG_ACTIONS = {
     ApplicationStatus.WITHDRAWN: "wagtail_klimakronsj.withdraw",
     ApplicationStatus.EXPIRED: "wagtail_klimakronsj.expire",
 }
+
+#: The decisions an organiser can make (``decide``).
+DECISIONS = (
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.DECLINED,
+    ApplicationStatus.PENDING,
+)
 
 
 class NoSeatsLeft(Exception):
@@ -63,7 +58,7 @@ class StatusChange:
     application: Application
     old_status: str  # "" for a new application
     new_status: str
-    reason: str  # "submission", "decision", "promotion", "withdrawal"
+    reason: str  # "submission", "decision", "promotion", "withdrawal", "confirmation", "expiry"
 
 
 @dataclass
@@ -72,135 +67,34 @@ class Refusal:
     message: str
 
 
-def lock_event(event_id, model=None):
-    """Lock the event's row until the end of the current transaction, and stamp it.
-
-    One ``UPDATE`` of the event page's row does both: it holds the row lock (so two
-    processes on two machines decide one at a time) and sets ``live_changed_at``, so
-    the cached event page is rendered anew once this transaction commits
-    (``freshness``). Returns True when it did; the application's own save then
-    stamps nothing more. ``model``: the event's page class, when known. With
-    ``SEAT_LOCKING`` off (a control run) nothing is locked.
-    """
-    if not settings.SEAT_LOCKING:
-        return False
-    return mark_events_changed([event_id], model=model) > 0
+def lock_event(event_id):
+    """Lock the event's page row until the end of the current transaction (which must
+    be open). Every function that changes seats calls this first, so they take turns
+    per event; locking it again in the same transaction costs one query and waits for
+    nothing."""
+    rows = get_page_model().objects.select_for_update().filter(pk=event_id)
+    list(rows.values_list("pk", flat=True))
 
 
-#: A claim on sending an event's emails older than this is taken over by the next
-#: submission (its task was lost: the worker was down, the enqueue failed).
-MAIL_CLAIM_STALE = datetime.timedelta(minutes=10)
-
-_SUBMISSION_LOCK_SQL = {}
-
-
-def _submission_lock_sql(model):
-    """``(update, claimed, read_back)`` for one event page class: the statement of
-    ``lock_event_for_submission``, the expression that tells whether it claimed the mail
-    task, and the query reading that back where ``UPDATE … RETURNING`` is missing."""
-    sql = _SUBMISSION_LOCK_SQL.get((model, connection.vendor))
-    if sql is None:
-        quote = connection.ops.quote_name
-        meta = model._meta
-        stamp, claim = (
-            quote(meta.get_field(n).column) for n in ("live_changed_at", "mail_queued_at")
-        )
-        # Only quoted names are interpolated; every value is a parameter.
-        update = (
-            f"UPDATE {quote(meta.db_table)} SET {stamp} = %s, "  # noqa: S608
-            f"{claim} = CASE WHEN {claim} IS NULL OR {claim} < %s THEN %s ELSE {claim} END "
-            f"WHERE {quote(meta.pk.column)} = %s"
-        )
-        claimed = f"CASE WHEN {claim} = %s THEN 1 ELSE 0 END"
-        read_back = (
-            f"SELECT {claimed} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-        )
-        sql = _SUBMISSION_LOCK_SQL[(model, connection.vendor)] = (update, claimed, read_back)
-    return sql
-
-
-def _update_returns(connection):
-    """Whether ``UPDATE … RETURNING`` works: PostgreSQL, and SQLite from 3.35 (the same
-    release as ``INSERT … RETURNING``). MySQL and MariaDB have no such UPDATE."""
-    if connection.vendor == "postgresql":
-        return True
-    return connection.vendor == "sqlite" and connection.features.can_return_columns_from_insert
-
-
-def lock_event_for_submission(event_id, model=None):
-    """``lock_event()`` for a new application, in the same single ``UPDATE``: it also
-    claims the sending of the event's new emails (``mail_queued_at``).
-
-    Returns ``(stamped, queue_task)``. ``queue_task`` is True when no task is queued to
-    send the event's emails (or the one queued is older than ``MAIL_CLAIM_STALE``):
-    this transaction then queues one after commit (``tasks.send_event_mail``). When
-    False, a queued task that has not started yet sends this application's emails too:
-    it releases the claim before it reads the outbox, and releasing waits for this
-    transaction's row lock, so it sees this application's rows. In a burst of
-    submissions most queue no task at all.
-    """
-    if model is None or not settings.SEAT_LOCKING:
-        return lock_event(event_id, model), True
-    update, claimed, read_back = _submission_lock_sql(model)
-    now = timezone.now()
-    adapt = connection.ops.adapt_datetimefield_value
-    params = [adapt(now), adapt(now - MAIL_CLAIM_STALE), adapt(now), event_id]
-    with connection.cursor() as cursor:
-        if _update_returns(connection):
-            cursor.execute(f"{update} RETURNING {claimed}", [*params, adapt(now)])
-        else:  # no UPDATE … RETURNING: read the claim back under the lock
-            cursor.execute(update, params)
-            cursor.execute(read_back, [adapt(now), event_id])
-        row = cursor.fetchone()
-    if row is None:
-        return False, True
-    return True, bool(row[0])
-
-
-def release_mail_claim(event_id):
-    """Clear the claim of ``lock_event_for_submission`` (the task starts, or could not be
-    queued): the next submission queues a task again."""
-    from ..models import event_page_models
-
-    for model in event_page_models():
-        model._base_manager.filter(pk=event_id, mail_queued_at__isnull=False).update(
-            mail_queued_at=None
-        )
-
-
-def _event_model(event):
-    from ..models import EventPageMixin
-
-    return type(event) if isinstance(event, EventPageMixin) else None
-
-
-def _save(application, stamped, **kwargs):
-    """``application.save(**kwargs)``; ``stamped``: ``lock_event`` stamped the event
-    already in this transaction, so the save's receiver need not (``freshness``)."""
-    if stamped:
-        application.__dict__[EVENT_STAMPED] = True
-    application.save(**kwargs)
+def load_event(event_id):
+    """The event page (specific) of an application."""
+    return get_page_model().objects.get(pk=event_id).specific
 
 
 def seat_counts(event_id):
     """Counts of applications by status for one event (one query)."""
-    row = Application.objects.filter(event_id=event_id).aggregate(
+    return Application.objects.filter(event_id=event_id).aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in ApplicationStatus.values}
     )
-    return row
 
 
-def seats_held(event_id):
-    """The seats taken at one event: accepted, or held unconfirmed (``SEAT_HOLDING``)."""
-    return Application.objects.filter(event_id=event_id, status__in=SEAT_HOLDING).count()
-
-
-def _accepted_in_municipality(event_id, municipality_id):
-    if municipality_id is None:
-        return 0
-    return Application.objects.filter(
-        event_id=event_id, status__in=SEAT_HOLDING, municipality_id=municipality_id
-    ).count()
+def seats_held(event_id, municipality_id=None):
+    """The seats taken at one event: accepted, or held unconfirmed (``SEAT_HOLDING``);
+    with ``municipality_id``, only those of that municipality."""
+    held = Application.objects.filter(event_id=event_id, status__in=SEAT_HOLDING)
+    if municipality_id is not None:
+        held = held.filter(municipality_id=municipality_id)
+    return held.count()
 
 
 def hold_until(event, now=None):
@@ -208,101 +102,25 @@ def hold_until(event, now=None):
     return (now or timezone.now()) + datetime.timedelta(hours=event.confirmation_hours)
 
 
-def _room_for(event, application, accepted_count, in_municipality=None):
-    """None if the application can take a seat now, else the reason it cannot.
-    ``in_municipality``: the accepted count in the application's municipality, if
-    already counted."""
+def _room_for(event, application, accepted_count):
+    """None if the application can take a seat now, else the reason it cannot."""
     if accepted_count >= event.seat_limit:
         return _("No seats are left.")
     cap = event.municipality_cap
-    if cap:
-        if in_municipality is None:
-            in_municipality = _accepted_in_municipality(event.pk, application.municipality_id)
-        if in_municipality >= cap:
+    if cap and application.municipality_id is not None:
+        if seats_held(event.pk, application.municipality_id) >= cap:
             return _("This municipality already has %(cap)s accepted participants.") % {"cap": cap}
     return None
 
 
-def _before_applying(event, email_key, municipality_id, *, count_seats, form_nonce=""):
-    """After the lock, in one query: the id of this email's application for the event
-    (or None), the id of the application this form sent already (or None), the seats
-    taken (up to the seat limit), and those taken in the municipality (up to the cap)
-    when the event has one (None when not counted). Raises ``MunicipalityNotOffered``
-    when ``municipality_id`` names no active municipality."""
-    meta = Application._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    municipalities = Application._meta.get_field("municipality").related_model._meta
-    event_col, key_col, status_col, municipality_col, pk_col, nonce_col = (
-        quote(meta.get_field(name).column)
-        for name in ("event", "email_key", "status", "municipality", "id", "form_nonce")
-    )
-    # Plain SQL: the ORM spends more time building this statement than the database
-    # spends answering it. Only quoted column names are interpolated; values are params.
-    # The counts stop at the limit they are compared with (the seats, the cap), so
-    # their cost does not grow with the applications beyond it.
-    accepted = f"SELECT 1 FROM {table} WHERE {event_col} = %s AND {status_col} IN (%s, %s)"  # noqa: S608
-    duplicate = f"SELECT {pk_col} FROM {table} WHERE {event_col} = %s AND {key_col} = %s LIMIT 1"  # noqa: S608
-    same_form = f"SELECT {pk_col} FROM {table} WHERE {event_col} = %s AND {nonce_col} = %s LIMIT 1"  # noqa: S608
-    columns = [f"({duplicate})", f"({same_form})"]
-    params = [event.pk, email_key, event.pk, form_nonce or None]
-    if municipality_id is not None:
-        offered = (
-            f"SELECT 1 FROM {quote(municipalities.db_table)} "  # noqa: S608
-            f"WHERE {quote(municipalities.pk.column)} = %s "
-            f"AND {quote(municipalities.get_field('active').column)}"
-        )
-        columns.append(f"({offered})")
-        params.append(municipality_id)
-    if count_seats:
-        columns.append(f"(SELECT COUNT(*) FROM ({accepted} LIMIT %s) seats)")  # noqa: S608
-        params += [event.pk, *_HOLDING_VALUES, event.seat_limit]
-        if event.municipality_cap and municipality_id is not None:
-            capped = f"{accepted} AND {municipality_col} = %s LIMIT %s"
-            columns.append(f"(SELECT COUNT(*) FROM ({capped}) cap)")  # noqa: S608
-            params += [event.pk, *_HOLDING_VALUES, municipality_id]
-            params.append(event.municipality_cap)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns), params)
-        row = list(cursor.fetchone()) + [None, None]
-    if municipality_id is not None:
-        if row.pop(2) is None:
-            raise MunicipalityNotOffered(municipality_id)
-    existing, same_form, accepted_count, in_municipality = row[0], row[1], row[2] or 0, row[3]
-    if count_seats and event.municipality_cap and municipality_id is None:
-        in_municipality = 0
-    return existing, same_form, accepted_count, in_municipality
-
-
-def _log(instance, action, *, user=None, data=None):
-    """Wagtail's ``log()`` in one INSERT: the same entry, without the validation query
-    ``save()`` makes for each one (the action is checked against the registry here)."""
-    from wagtail.models import ModelLogEntry
-
-    model = log_registry.get_log_model_for_instance(instance)
-    if model is not ModelLogEntry or not log_registry.action_exists(action):
-        return log(instance=instance, action=action, user=user, data=data)
-    context = get_active_log_context()
-    entry = ModelLogEntry(
-        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
-        label=str(instance) or f"{instance.__class__.__name__} object ({instance.pk})",
-        action=action,
-        timestamp=timezone.now(),
-        data=data or {},
-        user=user or context.user,
-        uuid=context.uuid,
-        object_id=str(instance.pk),
-    )
-    models.Model.save(entry, force_insert=True)  # BaseLogEntry.save() would full_clean()
-    return entry
-
-
-def _set_status(application, new_status, reason, user=None, now=None, stamped=False):
+def set_status(application, new_status, reason, *, user=None, now=None):
+    """Save the application's new status and note it in the audit log; the event's row
+    must be locked (``lock_event``). Returns the ``StatusChange``."""
     old = application.status
     application.status = new_status
     application.decided_at = now or timezone.now()
-    _save(application, stamped, update_fields=["status", "decided_at"])
-    _log(
+    application.save(update_fields=["status", "decided_at"])
+    log(
         application,
         LOG_ACTIONS[new_status],
         user=user,
@@ -311,87 +129,64 @@ def _set_status(application, new_status, reason, user=None, now=None, stamped=Fa
     return StatusChange(application, old, new_status, reason)
 
 
-def apply(
-    event, fields, *, held_for_review=False, hold_reason="", before_insert=None, on_created=None
-):
+def _check_municipality(application):
+    if application.municipality_id is None:
+        return
+    municipalities = Application._meta.get_field("municipality").related_model.objects
+    if not municipalities.filter(pk=application.municipality_id, active=True).exists():
+        raise MunicipalityNotOffered(application.municipality_id)
+
+
+def apply(event, fields, *, held_for_review=False, hold_reason=""):
     """Store one application and decide its first status.
 
     Returns ``(application, created, changes)``. When the same email (trimmed,
     case-insensitive) already applied for this event, returns the existing
     application with ``created=False`` and stores nothing. Raises ``NoSeatsLeft``
-    when a first-come event is full and keeps no waiting list, and ``FormAlreadyUsed``
+    when a first-come event is full and keeps no waiting list, ``FormAlreadyUsed``
     when ``fields["form_nonce"]`` (the form's one-time value) already sent the
-    application of another email: one form serves one application (the same one sent
-    twice, a double click, returns that application with ``created=False``).
+    application of another email (the same one sent twice, a double click, returns
+    that application with ``created=False``), and ``MunicipalityNotOffered``.
     On an event that ``requires_confirmation``, a free seat is held (``UNCONFIRMED``,
     until ``confirm_by``) rather than given.
-    ``before_insert(application)`` runs in the transaction once the first status is
-    decided, before the insert (the workflow notes there what the emails must say).
-    ``on_created(application, queue_task)`` runs in the same transaction after the insert;
-    ``queue_task`` says whether this transaction must queue the task that sends the
-    event's emails (``lock_event_for_submission``).
     """
     email_key = Application.normalise_email(fields.get("email"))
     form_nonce = fields.get("form_nonce") or ""
-    try:
-        with transaction.atomic():
-            stamped, queue_task = lock_event_for_submission(event.pk, _event_model(event))
-            application = Application(event_id=event.pk, **fields)
-            count_seats = event.seat_policy == SeatPolicy.FIRST_COME and not held_for_review
-            existing, same_form, accepted, in_municipality = _before_applying(
-                event,
-                email_key,
-                application.municipality_id,
-                count_seats=count_seats,
-                form_nonce=form_nonce,
-            )
-            if same_form is not None and same_form != existing:
-                if queue_task:
-                    release_mail_claim(event.pk)
+    with transaction.atomic():
+        lock_event(event.pk)
+        application = Application(event_id=event.pk, **fields)
+        application.held_for_review, application.hold_reason = held_for_review, hold_reason
+        _check_municipality(application)
+        on_event = Application.objects.filter(event_id=event.pk)
+        existing = on_event.filter(email_key=email_key).first()
+        if form_nonce:
+            same_form = on_event.filter(form_nonce=form_nonce).values_list("pk", flat=True)
+            same_form = same_form.first()
+            if same_form is not None and (existing is None or same_form != existing.pk):
                 raise FormAlreadyUsed()
-            if existing is not None:
-                if queue_task:  # nothing new to send: leave the mail task unclaimed
-                    release_mail_claim(event.pk)
-                return Application.objects.get(pk=existing), False, []
-            application.held_for_review = held_for_review
-            application.hold_reason = hold_reason
-            status = ApplicationStatus.PENDING
-            if count_seats:
-                if _room_for(event, application, accepted, in_municipality) is None:
-                    status = ApplicationStatus.ACCEPTED
-                    if event.requires_confirmation:
-                        status = ApplicationStatus.UNCONFIRMED
-                        application.confirm_by = hold_until(event)
-                elif event.waiting_list:
-                    status = ApplicationStatus.WAITLISTED
-                else:
-                    raise NoSeatsLeft()
-            application.status = status
-            if status != ApplicationStatus.PENDING:
-                application.decided_at = timezone.now()
-            if before_insert is not None:
-                before_insert(application)
-            # No savepoint: a duplicate here rolls back this whole block (see below).
-            _save(application, stamped)
-            _log(
-                application,
-                LOG_ACTIONS[ApplicationStatus.PENDING],
-                data={"new_status": status, "held_for_review": held_for_review},
-            )
-            if on_created is not None:
-                on_created(application, queue_task)
-            return application, True, [StatusChange(application, "", status, "submission")]
-    except IntegrityError:
-        # Only without the lock can two requests race to the insert; the first one won.
-        existing = Application.objects.filter(event_id=event.pk, email_key=email_key).first()
-        if existing is None:
-            if (
-                form_nonce
-                and Application.objects.filter(event_id=event.pk, form_nonce=form_nonce).exists()
-            ):
-                raise FormAlreadyUsed() from None
-            raise
-        return existing, False, []
+        if existing is not None:
+            return existing, False, []
+        status = ApplicationStatus.PENDING
+        if event.seat_policy == SeatPolicy.FIRST_COME and not held_for_review:
+            if _room_for(event, application, seats_held(event.pk)) is None:
+                status = ApplicationStatus.ACCEPTED
+                if event.requires_confirmation:
+                    status = ApplicationStatus.UNCONFIRMED
+                    application.confirm_by = hold_until(event)
+            elif event.waiting_list:
+                status = ApplicationStatus.WAITLISTED
+            else:
+                raise NoSeatsLeft()
+        application.status = status
+        if status != ApplicationStatus.PENDING:
+            application.decided_at = timezone.now()
+        application.save()
+        log(
+            application,
+            LOG_ACTIONS[ApplicationStatus.PENDING],
+            data={"new_status": status, "held_for_review": held_for_review},
+        )
+    return application, True, [StatusChange(application, "", status, "submission")]
 
 
 def decide(event, application_ids, new_status, *, user=None):
@@ -402,17 +197,12 @@ def decide(event, application_ids, new_status, *, user=None):
     application frees its seat, which in first-come mode goes to the waiting list.
     Returns ``(changes, refusals)``.
     """
-    if new_status not in (
-        ApplicationStatus.ACCEPTED,
-        ApplicationStatus.WAITLISTED,
-        ApplicationStatus.DECLINED,
-        ApplicationStatus.PENDING,
-    ):
+    if new_status not in DECISIONS:
         raise ValueError(f"Not a decision: {new_status}")
     changes, refusals = [], []
     with transaction.atomic():
-        stamped = lock_event(event.pk, _event_model(event))
-        applications = list(
+        lock_event(event.pk)
+        applications = (
             Application.objects.filter(event_id=event.pk, pk__in=list(application_ids))
             .exclude(erased_at__isnull=False)
             .order_by("submitted_at", "pk")
@@ -437,13 +227,9 @@ def decide(event, application_ids, new_status, *, user=None):
             elif holds_seat:
                 accepted -= 1
                 freed += 1
-            changes.append(
-                _set_status(
-                    application, new_status, "decision", user=user, now=now, stamped=stamped
-                )
-            )
+            changes.append(set_status(application, new_status, "decision", user=user, now=now))
         if freed and event.seat_policy == SeatPolicy.FIRST_COME:
-            changes.extend(promote_waiting_list(event, _locked=stamped))
+            changes.extend(promote_waiting_list(event))
     return changes, refusals
 
 
@@ -451,22 +237,20 @@ def withdraw(application):
     """The applicant withdraws; a freed seat goes to the waiting list (first come)."""
     changes = []
     with transaction.atomic():
-        stamped = lock_event(application.event_id)
+        lock_event(application.event_id)
         application.refresh_from_db()
         if application.status == ApplicationStatus.WITHDRAWN:
             return changes
         was_accepted = application.status in SEAT_HOLDING
-        changes.append(
-            _set_status(application, ApplicationStatus.WITHDRAWN, "withdrawal", stamped=stamped)
-        )
+        changes.append(set_status(application, ApplicationStatus.WITHDRAWN, "withdrawal"))
         if was_accepted:
-            event = get_page_model().objects.get(pk=application.event_id).specific
+            event = load_event(application.event_id)
             if event.seat_policy == SeatPolicy.FIRST_COME:
-                changes.extend(promote_waiting_list(event, _locked=stamped))
+                changes.extend(promote_waiting_list(event))
     return changes
 
 
-def promote_waiting_list(event, *, _locked=False):
+def promote_waiting_list(event):
     """Give free seats to the waiting list in order of application, exactly once each.
 
     Skips applicants whose municipality is at its cap and applications held for
@@ -476,7 +260,7 @@ def promote_waiting_list(event, *, _locked=False):
     """
     changes = []
     with transaction.atomic():
-        stamped = _locked or lock_event(event.pk, _event_model(event))
+        lock_event(event.pk)
         accepted = seats_held(event.pk)
         if accepted >= event.seat_limit:
             return changes
@@ -492,9 +276,7 @@ def promote_waiting_list(event, *, _locked=False):
             if _room_for(event, application, accepted) is not None:
                 continue
             changes.append(
-                _set_status(
-                    application, ApplicationStatus.ACCEPTED, "promotion", now=now, stamped=stamped
-                )
+                set_status(application, ApplicationStatus.ACCEPTED, "promotion", now=now)
             )
             accepted += 1
     return changes

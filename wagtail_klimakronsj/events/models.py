@@ -260,11 +260,6 @@ class EventPageMixin(RoutablePageMixin, models.Model):
     #: save that writes back an older stamp is harmless: it also writes a new revision,
     #: so the version is new all the same).
     live_changed_at = models.DateTimeField(editable=False, null=True, blank=True)
-    #: Set when a submission queued the task that sends the event's new emails, and
-    #: cleared when that task starts (``seats.lock_event_for_submission``,
-    #: ``tasks.send_event_mail``): submissions in between queue no task of their own.
-    #: Not shown anywhere, so not part of the page's version.
-    mail_queued_at = models.DateTimeField(editable=False, null=True, blank=True)
 
     content_panels = [
         FieldPanel("lead"),
@@ -523,13 +518,11 @@ class EventPageMixin(RoutablePageMixin, models.Model):
 
     def with_content_json(self, content):
         """A revision's content on this page, with the stored row's ``live_changed_at``
-        and ``mail_queued_at`` (facts about applications and proposals, not about the
-        revision)."""
+        (a fact about applications and proposals, not about the revision)."""
         page = super().with_content_json(content)
         if self.pk is not None:
             stored = type(self)._base_manager.filter(pk=self.pk)
-            row = stored.values_list("live_changed_at", "mail_queued_at").first()
-            page.live_changed_at, page.mail_queued_at = row or (None, None)
+            page.live_changed_at = stored.values_list("live_changed_at", flat=True).first()
         return page
 
     def get_template(self, request, *args, **kwargs):

@@ -8,17 +8,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from ..applications import seats, workflow
+from ..applications import seats
+from ..applications.models import Application
+from ..choices import ApplicationStatus, NotificationKind, Role
 from ..mail import messages as notification_texts
-from ..models import (
-    Application,
-    ApplicationStatus,
-    Notification,
-    NotificationKind,
-    ParticipantGroup,
-    Role,
-)
+from ..mail import outbox
 from . import grouping
+from .models import ParticipantGroup
 
 
 def accepted_applications(event):
@@ -39,7 +35,11 @@ def propose_groups(event):
         people = [
             grouping.Person(
                 id=a.pk,
-                municipality=(a.municipality.number if a.municipality_id else "org:" + a.organisation.strip().lower()),
+                municipality=(
+                    a.municipality.number
+                    if a.municipality_id
+                    else "org:" + a.organisation.strip().lower()
+                ),
                 county=a.municipality.county if a.municipality_id else "",
                 role=a.role,
                 order=index,
@@ -57,9 +57,7 @@ def propose_groups(event):
 def group_context(event):
     """The event's groups, each with ``member_list``, ``clash`` (two of one municipality)
     and ``irregular`` (not 5–6), and the accepted without a group."""
-    groups = list(
-        ParticipantGroup.objects.filter(event_id=event.pk).order_by("number")
-    )
+    groups = list(ParticipantGroup.objects.filter(event_id=event.pk).order_by("number"))
     members = defaultdict(list)
     unassigned = []
     for application in accepted_applications(event).order_by("full_name", "pk"):
@@ -107,16 +105,19 @@ def record_group_emails(event):
                 body = render_to_string(
                     "wagtail_klimakronsj/admin/emails/group.txt", {**context, "recipient": member}
                 )
+            email = notification_texts.Email(
+                kind=NotificationKind.GROUP,
+                to=[member.email],
+                reply_to=reply_to,
+                subject=member_subject,
+                body_text=body,
+            )
             notifications.append(
-                Notification(
-                    kind=NotificationKind.GROUP,
+                outbox.written(
+                    email,
+                    dedupe_key=f"group:{group.pk}:{member.pk}",
                     application=member,
                     group=group,
-                    dedupe_key=f"group:{group.pk}:{member.pk}",
-                    to=[member.email],
-                    reply_to=reply_to,
-                    subject=member_subject,
-                    body_text=body,
                 )
             )
         if group.facilitator_email:
@@ -124,31 +125,16 @@ def record_group_emails(event):
                 "wagtail_klimakronsj/admin/emails/group.txt",
                 {**context, "recipient": None, "facilitator": True},
             )
-            notifications.append(
-                Notification(
-                    kind=NotificationKind.GROUP,
-                    group=group,
-                    dedupe_key=f"group:{group.pk}:facilitator:{group.facilitator_email.lower()}"[:150],
-                    to=[group.facilitator_email],
-                    reply_to=reply_to,
-                    subject=_("Your group at %(event)s (facilitator)") % {"event": event.title},
-                    body_text=body,
-                )
+            email = notification_texts.Email(
+                kind=NotificationKind.GROUP,
+                to=[group.facilitator_email],
+                reply_to=reply_to,
+                subject=_("Your group at %(event)s (facilitator)") % {"event": event.title},
+                body_text=body,
             )
-    keys = [n.dedupe_key for n in notifications]
-    with transaction.atomic():
-        existing = set(
-            Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
-        )
-        new = [n for n in notifications if n.dedupe_key not in existing]
-        Notification.objects.bulk_create(new, ignore_conflicts=True)
-        ids = list(
-            Notification.objects.filter(
-                dedupe_key__in=[n.dedupe_key for n in new]
-            ).values_list("pk", flat=True)
-        )
-        if ids:
-            transaction.on_commit(lambda: dispatch_notifications(ids))
+            key = f"group:{group.pk}:facilitator:{group.facilitator_email.lower()}"
+            notifications.append(outbox.written(email, dedupe_key=key, group=group))
+    ids = outbox.record(notifications)
     return len(ids)
 
 
@@ -172,12 +158,14 @@ def group_rows(event):
             ]
     for member in unassigned:
         m = member.municipality
-        yield ["", _("No group"), "", "", member.full_name, member.email,
-               m.name if m else member.organisation, m.county if m else "",
-               role_labels.get(member.role, member.role)]
-
-
-def dispatch_notifications(ids):
-    """Enqueue recorded notifications for sending (called after commit)."""
-    for notification_id in ids:
-        workflow.enqueue(notification_id)
+        yield [
+            "",
+            _("No group"),
+            "",
+            "",
+            member.full_name,
+            member.email,
+            m.name if m else member.organisation,
+            m.county if m else "",
+            role_labels.get(member.role, member.role),
+        ]

@@ -4,7 +4,7 @@ The change that causes an email records a ``Notification`` row in its own transa
 kind, application, recipients and ``render_context`` (the status at the time and the
 site address the applicant used). The text is rendered when the row is sent
 (``render_notification``, called by ``tasks.deliver``) and stored on the row, so the
-transaction that holds the event's row lock renders nothing. Defaults come from ``templates/wagtail_klimakronsj/emails/<kind>.txt``
+transaction that holds the event's row lock renders nothing (``outbox``). Defaults come from ``templates/wagtail_klimakronsj/emails/<kind>.txt``
 and ``.html``, rendered in the applicant's language; an editor's ``EventEmailText`` for
 the event replaces subject and text (placeholders like ``{name}``; unknown ones are
 left as they are). Applicant emails have the organiser as Reply-To; the organiser's
@@ -21,9 +21,11 @@ from django.utils import translation
 from django.utils.html import urlize
 from django.utils.translation import gettext_lazy as _
 
+from ..applications import seats
 from ..choices import ApplicationStatus, NotificationKind
 from ..dates import format_date, format_time_range
-from ..links import absolute_url, confirm_path
+from ..events.calendar import build_event_calendar
+from ..links import absolute_url, confirm_path, manage_path
 
 DEFAULT_SUBJECTS = {
     NotificationKind.RECEIPT: _("We have received your application: {event}"),
@@ -108,9 +110,6 @@ def _absolute(path, event, request=None, base_url=None):
 
 
 def applicant_context(application, event, *, kind, request=None, manage_url=None, base_url=None):
-    from ..applications import seats
-    from ..links import manage_path
-
     if not manage_url:
         manage_url = _absolute(manage_path(application), event, request, base_url)
     closes_at = getattr(event, "closes_at", None)
@@ -229,8 +228,6 @@ def applicant_email(kind, application, event, *, request=None, manage_url=None, 
         subject, text, html = render(kind, context, event=event)
     ics = ""
     if carries_calendar(kind, application):
-        from ..events.calendar import build_event_calendar
-
         ics = build_event_calendar(event, request=request, include_private=True).decode("utf-8")
     return Email(
         kind=kind,
@@ -317,14 +314,12 @@ def render_context(application, request=None):
 def render_notification(notification, *, application=None, event=None):
     """The ``Email`` for a row recorded with ``render_context``, rendered now; None when
     there is nothing left to send (the application or its personal data is gone)."""
-    from ..compat import get_page_model
-
     state = notification.render_context or {}
     application = application or notification.application
     if application is None or application.erased_at:
         return None
     if event is None:
-        event = get_page_model().objects.get(pk=application.event_id).specific
+        event = seats.load_event(application.event_id)
     # The text tells what happened then (a receipt says "accepted" even if the
     # organiser has changed the status since; that change sends its own email).
     application.status = state.get("status") or application.status

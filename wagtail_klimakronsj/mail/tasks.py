@@ -6,14 +6,22 @@ can never send the same message twice. A row recorded with ``render_context`` ge
 text here, after the claim and before the send, and keeps it (a retry sends the same
 text). A failing provider puts the row back to ``queued`` with ``next_attempt_at``
 (exponential backoff) until ``MAIL_MAX_ATTEMPTS``, then ``failed``. Mail goes only
-through ``django.core.mail``. A submission queues the event's mail task
-(``send_event_mail``) unless one is queued and not started yet, which then sends its
-emails as well; the task first writes the pending submissions' emails to the outbox
-(``workflow.write_submission_mail``), and each row is still claimed on its own.
+through ``django.core.mail``. The rows are written by ``outbox.record``, which queues
+``send_notifications`` after commit; ``send_due`` (the cron command) sends whatever is
+still due.
 
 A connection waits at most ``MAIL_TIMEOUT`` seconds for a mail server when the site's
 backend sets no timeout of its own; when the server does not answer, the task's other
 emails wait for the same retry instead of each waiting for the server in turn.
+
+A worker that dies mid-send leaves its row in ``sending``. The claim notes, in
+``next_attempt_at``, when the send must be over (``sending_bound``: a multiple of
+``MAIL_TIMEOUT``); a row still ``sending`` after that goes back to ``queued`` and is
+sent again (``requeue_stuck``, run by ``send_due``), or is marked ``failed`` once it
+has used its ``MAIL_MAX_ATTEMPTS``. Each is logged. A public body would rather send an
+email twice than lose it: the receipt carries the link that confirms a held seat, the
+acceptance the meeting link, and a worker that dies after the provider took the
+message (the only case that sends twice) is far rarer than one that dies before.
 """
 
 import datetime
@@ -25,10 +33,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
+from ..applications.models import Application
 from ..choices import NotificationKind, NotificationStatus
 from ..compat import default_mailer, task
 from ..conf import from_email, settings
-from ..models import Notification
+from . import messages
+from .models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +76,6 @@ def _note_on_application(notification, status, now):
     webhook event newer than ``now`` (it can arrive before the worker notes "sent") or
     a tracked outcome of the same kind of email stays as it is."""
     if notification.application_id and notification.kind != NotificationKind.ORGANISER_NOTICE:
-        from ..models import Application
-
         tracked = [f"{notification.kind}:{outcome}"[:30] for outcome in TRACKED_OUTCOMES]
         Application.objects.filter(pk=notification.application_id, erased_at__isnull=True).filter(
             Q(email_status_at__isnull=True) | Q(email_status_at__lte=now)
@@ -116,6 +124,58 @@ def due(now=None):
     )
 
 
+#: A row may stay ``sending`` this many times ``MAIL_TIMEOUT`` (a connection, its
+#: greeting, TLS, login and the message may each wait that long) before its worker is
+#: taken for dead; an hour when no timeout is set.
+SENDING_BOUND_TIMEOUTS = 30
+SENDING_BOUND_WITHOUT_TIMEOUT = datetime.timedelta(hours=1)
+
+
+def sending_bound():
+    """How long one send may take before ``requeue_stuck`` takes its row back."""
+    timeout = settings.MAIL_TIMEOUT
+    if not timeout:
+        return SENDING_BOUND_WITHOUT_TIMEOUT
+    return datetime.timedelta(seconds=SENDING_BOUND_TIMEOUTS * timeout)
+
+
+def stuck(now=None):
+    """Rows left ``sending`` past their bound (their worker stopped mid-send). A row
+    claimed before the bound was noted has none: its age counts then."""
+    now = now or timezone.now()
+    return Notification.objects.filter(status=NotificationStatus.SENDING).filter(
+        Q(next_attempt_at__lte=now)
+        | Q(next_attempt_at__isnull=True, created_at__lte=now - sending_bound())
+    )
+
+
+def requeue_stuck(now=None):
+    """Put each stuck row back in the queue for a retry now, or mark it failed when it
+    has used its attempts; logs each. Returns ``(requeued, failed)``. Safe to run twice
+    at once: each row moves once (the update checks it is still as read)."""
+    now = now or timezone.now()
+    requeued = failed = 0
+    for pk, attempts in stuck(now).values_list("pk", "attempts"):
+        gave_up = attempts >= settings.MAIL_MAX_ATTEMPTS
+        note = f"The worker stopped while sending it (attempt {attempts})."
+        moved = Notification.objects.filter(
+            pk=pk, status=NotificationStatus.SENDING, attempts=attempts
+        ).update(
+            status=NotificationStatus.FAILED if gave_up else NotificationStatus.QUEUED,
+            next_attempt_at=None if gave_up else now,
+            last_error=note,
+        )
+        if not moved:
+            continue
+        if gave_up:
+            failed += 1
+            logger.error("Email %s: %s Marked failed after %s attempts.", pk, note, attempts)
+        else:
+            requeued += 1
+            logger.warning("Email %s: %s Queued again; it may arrive twice.", pk, note)
+    return requeued, failed
+
+
 def deliver(notification_id, outcome=None):
     """Send one queued notification now. Returns "sent", "retry", "failed" or "skipped".
     ``outcome`` (a dict), when given, gets the error of a failed send as ``"error"``."""
@@ -123,7 +183,11 @@ def deliver(notification_id, outcome=None):
     claimed = (
         due(now)
         .filter(pk=notification_id)
-        .update(status=NotificationStatus.SENDING, attempts=F("attempts") + 1)
+        .update(
+            status=NotificationStatus.SENDING,
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + sending_bound(),  # when the send must be over
+        )
     )
     if not claimed:
         return "skipped"
@@ -146,7 +210,10 @@ def deliver(notification_id, outcome=None):
             None if failed else now + datetime.timedelta(seconds=backoff(notification.attempts))
         )
         status = NotificationStatus.FAILED if failed else NotificationStatus.QUEUED
-        Notification.objects.filter(pk=notification.pk).update(
+        # Only the row as claimed: a row taken back meanwhile (``requeue_stuck``) is left.
+        Notification.objects.filter(
+            pk=notification.pk, status=NotificationStatus.SENDING, attempts=notification.attempts
+        ).update(
             status=status,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
             next_attempt_at=next_attempt,
@@ -179,9 +246,7 @@ def render(notification):
     """Write the text of a row recorded with ``render_context`` and store it on the row
     (so the desk shows what was sent, and a retry sends the same). False when there is
     nothing to send any more (the application was erased)."""
-    from . import messages as notifications
-
-    email = notifications.render_notification(notification)
+    email = messages.render_notification(notification)
     if email is None or not email.to:
         return False
     notification.to = list(email.to)
@@ -262,72 +327,23 @@ def _deliver_each(notification_ids):
 
 @task
 def send_notifications(notification_ids):
-    """The task: send several recorded emails, each claimed on its own (see ``deliver``).
-    One failing row never stops the others. (Submissions now queue ``send_event_mail``;
-    this stays for the tasks queued before an upgrade.)"""
+    """The task ``outbox.record`` queues: send the recorded emails, each claimed on its
+    own (see ``deliver``). One failing row never stops the others; once the server did
+    not answer, the rest wait for the same retry."""
     return _deliver_each(notification_ids)
 
 
-#: Emails one ``send_event_mail`` task sends; when more are due, it first queues a task
-#: for the rest, so several workers send a burst's emails side by side.
-MAIL_TASK_CHUNK = 20
-
-
-@task
-def send_event_mail(event_id, after=None):
-    """The task a submission queues: send every due email about the event's
-    applications, each claimed on its own (see ``deliver``). Returns the outcome counts.
-
-    The first task (``after`` None) releases the event's claim
-    (``seats.lock_event_for_submission``), then writes the pending submissions' emails
-    to the outbox (``workflow.write_submission_mail``), then reads the outbox. Releasing
-    waits for any submission holding the event's row: every submission committed before
-    it has its emails sent by this task (or the ones it queues), and any later one
-    queues a task of its own. More than ``MAIL_TASK_CHUNK`` due: a task for those after
-    the chunk (``after``: the last id of this one) is queued before this one sends."""
-    from ..applications.seats import release_mail_claim
-    from ..applications.workflow import write_submission_mail
-    from ..models import Application
-
-    if after is None:
-        release_mail_claim(event_id)
-        write_submission_mail(event_id)
-    rows = due().filter(
-        application_id__in=Application.objects.filter(event_id=event_id).values("pk")
-    )
-    if after is not None:
-        rows = rows.filter(pk__gt=after)
-    ids = list(rows.order_by("pk").values_list("pk", flat=True)[: MAIL_TASK_CHUNK + 1])
-    if len(ids) > MAIL_TASK_CHUNK:
-        ids = ids[:MAIL_TASK_CHUNK]
-        try:
-            send_event_mail.enqueue(event_id, after=ids[-1])
-        except Exception:  # noqa: BLE001 - the rest stays queued for the next task or the cron
-            logger.exception("Could not queue the rest of event %s's emails", event_id)
-    counts = {}
-    for outcome in _deliver_each(ids):
-        counts[outcome] = counts.get(outcome, 0) + 1
-    return counts
-
-
 def send_due(limit=None, now=None):
-    """Write every pending submission's emails to the outbox (a mail task may have been
-    lost), then send every due queued row now; returns a dict of outcome counts
-    ("postponed": not tried because the server did not answer)."""
-    from ..applications.workflow import write_submission_mail
-
-    write_submission_mail()
+    """Take back the rows stuck in ``sending`` (``requeue_stuck``), then send every due
+    queued row now; returns a dict of outcome counts ("postponed": not tried because the
+    server did not answer; "requeued"/"stuck_failed": rows taken back)."""
+    requeued, stuck_failed = requeue_stuck(now)
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     ids = list(due(now).order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
     for outcome in _deliver_each(ids):  # a server that does not answer: one wait, not one each
         counts[outcome] = counts.get(outcome, 0) + 1
+    if requeued:
+        counts["requeued"] = requeued
+    if stuck_failed:
+        counts["stuck_failed"] = stuck_failed
     return counts
-
-
-@task
-def release_unconfirmed_seats():
-    """The task: release the seats held unconfirmed past their time and offer them on
-    (``workflow.release_unconfirmed``). Returns the number released."""
-    from ..applications.workflow import release_unconfirmed
-
-    return release_unconfirmed()

@@ -18,6 +18,10 @@ The site includes anymail's webhook URLs and the receiver is connected once::
 from django.db.models import Q
 from django.utils import timezone
 
+from ..applications.models import Application
+from ..choices import NotificationKind
+from .models import Notification
+
 #: Event types worth showing the organiser. "sent"/"queued" are recorded by the sender
 #: itself; opens and clicks are not tracked (the emails carry no tracking).
 RECORDED_EVENTS = {
@@ -37,8 +41,6 @@ def record_tracking_event(sender, event, esp_name, **kwargs):
     Emails to the organiser are not recorded on the application. An event older than
     the status already recorded (webhooks arrive out of order) changes nothing.
     """
-    from ..models import Notification, NotificationKind
-
     event_type = str(getattr(event, "event_type", "") or "")
     message_id = getattr(event, "message_id", None)
     if event_type not in RECORDED_EVENTS or not message_id:
@@ -53,8 +55,6 @@ def record_tracking_event(sender, event, esp_name, **kwargs):
     if notification is None:
         return 0
     when = getattr(event, "timestamp", None) or timezone.now()
-    from ..models import Application
-
     return (
         Application.objects.filter(pk=notification.application_id, erased_at__isnull=True)
         .filter(Q(email_status_at__isnull=True) | Q(email_status_at__lte=when))
