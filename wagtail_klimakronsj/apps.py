@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .events.purge import connect_receivers as connect_purge_receivers
+
 
 class WagtailKlimakronsjConfig(AppConfig):
     name = "wagtail_klimakronsj"
@@ -16,7 +18,5 @@ class WagtailKlimakronsjConfig(AppConfig):
 
         # Delivery events from the mail provider's webhook (anymail) land on the application.
         tracking.connect(record_tracking_event, dispatch_uid="wagtail_klimakronsj.mail.tracking")
-        # Event pages learn from their own row that what they show has changed.
-        from .freshness import connect_receivers
-
-        connect_receivers()
+        # The event page is purged from the site's frontend cache when its seats change.
+        connect_purge_receivers()

@@ -1,0 +1,17 @@
+# TEMPORARY (helper eventpage, issue 15): the lead replaces it by one migration per app.
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('klimakronsj_testapp', '0005_event_confirm_email'),
+    ]
+
+    operations = [
+        migrations.RemoveField(
+            model_name='customeventpage',
+            name='live_changed_at',
+        ),
+    ]
