@@ -22,8 +22,7 @@ from wagtail.log_actions import registry as log_registry
 from ..choices import SEAT_HOLDING, ApplicationStatus, SeatPolicy
 from ..compat import get_page_model
 from ..conf import settings
-from ..freshness import EVENT_STAMPED, mark_events_changed
-from ..models import Application
+from ..models import Application, event_page_models
 
 ACTIVE = (
     ApplicationStatus.PENDING,
@@ -73,18 +72,18 @@ class Refusal:
 
 
 def lock_event(event_id, model=None):
-    """Lock the event's row until the end of the current transaction, and stamp it.
-
-    One ``UPDATE`` of the event page's row does both: it holds the row lock (so two
-    processes on two machines decide one at a time) and sets ``live_changed_at``, so
-    the cached event page is rendered anew once this transaction commits
-    (``freshness``). Returns True when it did; the application's own save then
-    stamps nothing more. ``model``: the event's page class, when known. With
+    """Lock the event's row until the end of the current transaction
+    (``select_for_update``), so two processes on two machines decide one at a time.
+    Returns True when it did. ``model``: the event's page class, when known. With
     ``SEAT_LOCKING`` off (a control run) nothing is locked.
     """
     if not settings.SEAT_LOCKING:
         return False
-    return mark_events_changed([event_id], model=model) > 0
+    locked = False
+    for event_model in [model] if model is not None else event_page_models():
+        rows = event_model._base_manager.filter(pk=event_id).select_for_update()
+        locked = bool(list(rows.values_list("pk", flat=True))) or locked
+    return locked
 
 
 #: A claim on sending an event's emails older than this is taken over by the next
@@ -102,12 +101,10 @@ def _submission_lock_sql(model):
     if sql is None:
         quote = connection.ops.quote_name
         meta = model._meta
-        stamp, claim = (
-            quote(meta.get_field(n).column) for n in ("live_changed_at", "mail_queued_at")
-        )
+        claim = quote(meta.get_field("mail_queued_at").column)
         # Only quoted names are interpolated; every value is a parameter.
         update = (
-            f"UPDATE {quote(meta.db_table)} SET {stamp} = %s, "  # noqa: S608
+            f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608
             f"{claim} = CASE WHEN {claim} IS NULL OR {claim} < %s THEN %s ELSE {claim} END "
             f"WHERE {quote(meta.pk.column)} = %s"
         )
@@ -144,7 +141,7 @@ def lock_event_for_submission(event_id, model=None):
     update, claimed, read_back = _submission_lock_sql(model)
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
-    params = [adapt(now), adapt(now - MAIL_CLAIM_STALE), adapt(now), event_id]
+    params = [adapt(now - MAIL_CLAIM_STALE), adapt(now), event_id]
     with connection.cursor() as cursor:
         if _update_returns(connection):
             cursor.execute(f"{update} RETURNING {claimed}", [*params, adapt(now)])
@@ -177,8 +174,6 @@ def _event_model(event):
 def _save(application, stamped, **kwargs):
     """``application.save(**kwargs)``; ``stamped``: ``lock_event`` stamped the event
     already in this transaction, so the save's receiver need not (``freshness``)."""
-    if stamped:
-        application.__dict__[EVENT_STAMPED] = True
     application.save(**kwargs)
 
 
