@@ -44,9 +44,10 @@ DEFAULTS = {
     "FEEDBACK_RATE_LIMIT_PER_IP": (30, 3600),
     # Cache alias used for rate limits (use a shared cache with several app servers).
     "CACHE": "default",
-    # Cache alias and timeout (seconds) for rendered public markup and page children
-    # (caching.py); every key carries the page's version, so publishing is seen at once.
-    # A timeout of None or 0 turns this caching off.
+    # Cache alias and timeout (seconds) of the event page's cached parts
+    # ({% wagtailpagecache %}: keyed on Page.cache_key, so publishing is seen at once),
+    # and the longest s-maxage the page sends where a frontend cache is purged
+    # (WAGTAILFRONTENDCACHE). A timeout of None or 0 turns both off.
     "PAGE_CACHE": "default",
     "PAGE_CACHE_TIMEOUT": 3600,
     # Seconds a mail connection may wait for the server when the site's backend sets no

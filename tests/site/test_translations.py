@@ -308,7 +308,7 @@ def test_we_do_not_change_the_meaning_of_wagtail_and_django_strings(language):
     ],
 )
 def test_event_status_labels_are_translated(language, expected):
-    from wagtail_klimakronsj.events.models import EventStatus
+    from wagtail_klimakronsj.choices import EventStatus
 
     with translation.override(language):
         labels = [

@@ -1,6 +1,3 @@
-import copy
-import uuid
-
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -67,9 +64,6 @@ class ApplicationFormPageMixin(models.Model):
         blank=True,
         help_text=_("Applicants must consent to this statement to apply."),
     )
-    #: A new random value whenever the event page is saved or moved (``freshness``), so
-    #: this process may reuse the event page it loaded under (event, event_version).
-    event_version = models.CharField(max_length=32, blank=True, default="", editable=False)
     thank_you_text = RichTextField(
         _("text after applying"), blank=True, features=["bold", "italic", "link", "ul"]
     )
@@ -94,22 +88,6 @@ class ApplicationFormPageMixin(models.Model):
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self.event_version:
-            self.event_version = uuid.uuid4().hex
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "event_version"}
-        return super().save(*args, **kwargs)
-
-    def with_content_json(self, content):
-        """A revision's content on this page, with the stored row's ``event_version``
-        (a fact about the event page, not about the revision)."""
-        page = super().with_content_json(content)
-        if self.pk is not None:
-            stored = type(self)._base_manager.filter(pk=self.pk)
-            page.event_version = stored.values_list("event_version", flat=True).first() or ""
-        return page
 
     # -- the steps of serving the form; each one can be overridden ----------------
     #
@@ -136,19 +114,9 @@ class ApplicationFormPageMixin(models.Model):
         Built once per form page version in this process (the questions change only
         with a publication, which changes the page's row), unless the questions are in
         memory (a preview or a revision) or ``get_form_fields()`` is overridden."""
-        from .. import caching
         from .forms import build_form_class
 
-        in_memory = "klimakronsj_form_fields" in getattr(self, "_cluster_related_objects", {})
-        own_fields = type(self).get_form_fields is not ApplicationFormPageMixin.get_form_fields
-        if in_memory or own_fields or not caching.cacheable_page(self):
-            return build_form_class(self.get_form_fields())
-        key = (type(self), self.pk, caching.page_version(self, saved_content_only=True))
-        form_class = _FORM_CLASSES.get(key)
-        if form_class is None:
-            form_class = build_form_class(self.get_form_fields())
-            _remember(_FORM_CLASSES, key, form_class)
-        return form_class
+        return build_form_class(self.get_form_fields())
 
     def get_form_parameters(self):
         return {}
@@ -171,25 +139,7 @@ class ApplicationFormPageMixin(models.Model):
         return self.__dict__["_klimakronsj_event"]
 
     def _load_event(self):
-        """The live event page, as loaded for the current ``event_version``.
-
-        A process keeps the event page it loaded under (event id, ``event_version``),
-        which every save of the event page renews (``freshness``); each request gets its
-        own copy (the seats are counted anew on it). Otherwise one query once this
-        process knows the event's page type, else two."""
-        from .. import caching
-
-        key = (self.event_id, self.event_version)
-        cacheable = bool(self.event_version) and caching.enabled()
-        if cacheable:
-            kept = _EVENTS.get(key)
-            if kept is not None:
-                return copy.copy(kept)
-        event = self._query_event()
-        if cacheable and event is not None and hasattr(event, "get_status"):
-            event.sessions  # noqa: B018  (read once, shared by the copies)
-            _remember(_EVENTS, key, copy.copy(event))
-        return event
+        return self._query_event()
 
     def _query_event(self):
         from django.contrib.contenttypes.models import ContentType
@@ -223,7 +173,7 @@ class ApplicationFormPageMixin(models.Model):
         application period does not count them first. With ``get_event_state()``
         overridden, that method decides as on a GET.
         """
-        from ..events.models import SeatPolicy
+        from ..choices import SeatPolicy
 
         own_state = type(self).get_event_state is not ApplicationFormPageMixin.get_event_state
         if (
@@ -235,7 +185,7 @@ class ApplicationFormPageMixin(models.Model):
         return None
 
     def takes_applications(self, state):
-        from ..events.models import EventStatus
+        from ..choices import EventStatus
 
         return state in (EventStatus.OPEN, EventStatus.WAITING_LIST)
 
@@ -362,7 +312,7 @@ class ApplicationFormPageMixin(models.Model):
         return TemplateResponse(request, self.get_template(request), context, status=status)
 
     def get_form_context(self, request, form, event, state):
-        from ..events.models import EventStatus
+        from ..choices import EventStatus
 
         return {
             "form": form.prepare_for_render(),

@@ -14,7 +14,6 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from ..freshness import mark_events_changed
 from ..slugs import page_slug
 
 TOPICS = [
@@ -346,8 +345,6 @@ def create_many(archive_page, event, n, *, batch_size=1000, now=None):
             through.objects.bulk_create(links, batch_size=batch_size)
         Page.objects.filter(pk=archive_page.pk).update(numchild=F("numchild") + n)
         _index(model, proposals)
-        # bulk_create sends no signals: tell the edition's event page itself
-        mark_events_changed([event.pk if event else None])
     return proposals
 
 

@@ -1,95 +1,54 @@
-import datetime
-import functools
+"""The event page's data: its fields and panels, what follows from them (dates, seats,
+status), and its inline children (sessions, guiding questions, email texts).
 
-from django.conf import settings as django_settings
+Nothing here serves a request: the page's routes, context and cache headers are in
+``events/pages.py`` (``EventPageMixin``, built on ``EventPageData``).
+"""
+
+
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import (
-    FieldPanel,
-    FieldRowPanel,
-    InlinePanel,
-    MultiFieldPanel,
-    ObjectList,
-    TabbedInterface,
-)
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
-from wagtail.search import index
-from wagtail.url_routing import RouteResult
+from wagtail.models import Orderable
 
-from ..assets import ASSETS, page_assets
 from ..blocks import EventBodyBlock
-from ..caching import Deferred
-from ..choices import SEAT_HOLDING, EventFormat, EventStatus, NotificationKind, SeatPolicy
+from ..choices import (
+    EventFormat,
+    NotificationKind,
+    SeatPolicy,
+)
 from ..compat import PAGE_MODEL
 from ..conf import settings
-from ..timezone import end_of_day, local_datetime, local_zone
+from ..timezone import local_datetime, local_zone
 from .admin_form import EventPageForm
-from .panels import SeatCountsPanel
-
-
-class EventTabs:
-    """The event page's admin tabs, built from the panel lists of the class it is read on.
-
-    A subclass that extends ``content_panels`` (or the other lists) gets its panels in
-    the tabs without redefining ``edit_handler``.
-    """
-
-    def __get__(self, instance, owner):
-        tabs = [
-            (owner.content_panels, _("Content")),
-            (getattr(owner, "sessions_panels", []), _("Sessions and questions")),
-            (getattr(owner, "applications_panels", []), _("Applications")),
-            (getattr(owner, "promote_panels", []), _("Promote")),
-            (getattr(owner, "settings_panels", []), _("Settings")),
-        ]
-        return TabbedInterface(
-            [ObjectList(panels, heading=heading) for panels, heading in tabs if panels]
-        )
+from .panels import APPLICATIONS_PANELS, CONTENT_PANELS, SESSIONS_PANELS, EventTabs
+from .status import EventTimesAndSeats
 
 
 def concrete_models(base):
     """Every concrete model of the project built on ``base`` (a mixin or abstract page)."""
-    from django.apps import apps
-
     return [m for m in apps.get_models() if issubclass(m, base) and not m._meta.abstract]
-
-
-@functools.cache
-def _serves_index_as_page(cls):
-    """Whether ``cls`` serves its index route exactly as ``Page.serve()`` does: the
-    default ``index_route`` and ``serve()`` of ``RoutablePageMixin``, not overridden."""
-    match = cls.get_resolver().resolve("/")
-    return match.func is RoutablePageMixin.index_route and cls.serve is RoutablePageMixin.serve
 
 
 def event_page_models():
     """Every concrete event page model of the project (usually one)."""
-    return concrete_models(EventPageMixin)
+    return concrete_models(EventPageData)
 
 
-class EventPageMixin(RoutablePageMixin, models.Model):
-    """Everything an event page carries; combine with the site's base page model.
+class EventPageData(EventTimesAndSeats, models.Model):
+    """The fields of an event page and what follows from them; no serving.
 
-    ``AbstractEventPage`` combines it with Wagtail's ``Page``; a site with a custom
-    base page model (Wagtail 8) writes ``class MyEventPage(EventPageMixin, MyBasePage)``.
-
-    The public page is rendered with ``template`` (built from overridable includes),
-    and the sub-route ``ical/`` serves the sessions as an iCalendar file.
+    Sites build on ``EventPageMixin`` (``events/pages.py``) or ``AbstractEventPage``,
+    which add the public page to this.
     """
 
-    # Wagtail gives each concrete page class a template name of its own
-    # ("<app_label>/<model_name>.html"); get_template() falls back to this one.
-    template = "wagtail_klimakronsj/pages/event_page.html"
-    event_template = "wagtail_klimakronsj/pages/event_page.html"
     edit_handler = EventTabs()
     base_form_class = EventPageForm
 
@@ -252,86 +211,10 @@ class EventPageMixin(RoutablePageMixin, models.Model):
         blank=True,
         help_text=_("Days after the last session. Empty: the site's default."),
     )
-    #: When something the page shows but its revisions do not hold last changed: an
-    #: application (seats, status), the application form page, a view restriction, a
-    #: proposal of this edition (``freshness.mark_events_changed``). Part of the row,
-    #: hence of the page's version: the cached page is rendered anew at the next
-    #: request, with no query per request to check. Kept across revisions (a full
-    #: save that writes back an older stamp is harmless: it also writes a new revision,
-    #: so the version is new all the same).
-    live_changed_at = models.DateTimeField(editable=False, null=True, blank=True)
 
-    content_panels = [
-        FieldPanel("lead"),
-        MultiFieldPanel(
-            [FieldPanel("image"), FieldPanel("image_alt_text"), FieldPanel("image_credit")],
-            heading=_("Image"),
-        ),
-        FieldPanel("body"),
-        MultiFieldPanel(
-            [
-                FieldPanel("audience"),
-                FieldRowPanel([FieldPanel("organiser"), FieldPanel("organiser_url")]),
-                FieldPanel("publisher"),
-                FieldPanel("price"),
-                FieldRowPanel([FieldPanel("contact_url"), FieldPanel("contact_text")]),
-                FieldPanel("published_date"),
-            ],
-            heading=_("About the event"),
-        ),
-    ]
-    sessions_panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("event_format"),
-                FieldPanel("location_name"),
-                FieldPanel("address"),
-                FieldPanel("meeting_url"),
-            ],
-            heading=_("Where"),
-        ),
-        InlinePanel("klimakronsj_sessions", heading=_("Sessions"), label=_("Session"), min_num=1),
-        InlinePanel(
-            "klimakronsj_guiding_questions",
-            heading=_("Guiding questions"),
-            label=_("Question"),
-        ),
-    ]
-    applications_panels = [
-        SeatCountsPanel(heading=_("Seats and applications")),
-        MultiFieldPanel(
-            [
-                FieldPanel("seat_limit"),
-                FieldPanel("seat_policy"),
-                FieldPanel("municipality_cap"),
-                FieldPanel("waiting_list"),
-                FieldPanel("confirm_email"),
-                FieldPanel("confirmation_hours"),
-                FieldPanel("show_seats_left"),
-            ],
-            heading=_("Seats"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel(
-                    [FieldPanel("applications_open_date"), FieldPanel("applications_open_time")]
-                ),
-                FieldRowPanel(
-                    [
-                        FieldPanel("application_deadline_date"),
-                        FieldPanel("application_deadline_time"),
-                    ]
-                ),
-                FieldPanel("application_page"),
-                FieldPanel("embed_application_form"),
-                FieldPanel("external_application_url"),
-            ],
-            heading=_("Applications"),
-        ),
-        FieldPanel("organiser_emails"),
-        InlinePanel("klimakronsj_email_texts", heading=_("Email texts"), label=_("Email text")),
-        FieldPanel("retention_days"),
-    ]
+    content_panels = CONTENT_PANELS
+    sessions_panels = SESSIONS_PANELS
+    applications_panels = APPLICATIONS_PANELS
 
     class Meta:
         abstract = True
@@ -340,128 +223,24 @@ class EventPageMixin(RoutablePageMixin, models.Model):
 
     @cached_property
     def sessions(self):
-        """The event's sessions in time order (cached per page version, see caching.py)."""
-        from ..caching import cached_children
-
-        return cached_children(
-            self,
-            "klimakronsj_sessions",
-            lambda: sorted(
-                self.klimakronsj_sessions.all(), key=lambda s: (s.date, s.start_time, s.pk or 0)
-            ),
+        """The event's sessions in time order."""
+        return sorted(
+            self.klimakronsj_sessions.all(), key=lambda s: (s.date, s.start_time, s.pk or 0)
         )
 
     @cached_property
     def guiding_questions(self):
-        from ..caching import cached_children
-
-        return cached_children(
-            self,
-            "klimakronsj_guiding_questions",
-            lambda: list(self.klimakronsj_guiding_questions.all()),
-        )
-
-    @property
-    def starts_at(self):
-        return self.sessions[0].starts_at if self.sessions else None
-
-    @property
-    def ends_at(self):
-        return max(s.ends_at for s in self.sessions) if self.sessions else None
-
-    @property
-    def opens_at(self):
-        if not self.applications_open_date:
-            return None
-        return local_datetime(
-            self.applications_open_date, self.applications_open_time or datetime.time.min
-        )
-
-    @property
-    def closes_at(self):
-        """The instant applications close; applying is possible strictly before it."""
-        if not self.application_deadline_date:
-            return None
-        if self.application_deadline_time is None:
-            return end_of_day(self.application_deadline_date)
-        return local_datetime(self.application_deadline_date, self.application_deadline_time)
+        return list(self.klimakronsj_guiding_questions.all())
 
     @property
     def is_free(self):
         return not self.price
 
-    # -- seats and status ---------------------------------------------------
-
-    def count_accepted(self):
-        """The seats taken: accepted applications, and seats held for applicants who
-        have still to confirm their email address."""
-        from ..applications.models import Application
-
-        return Application.objects.filter(event_id=self.pk, status__in=SEAT_HOLDING).count()
-
-    @property
-    def requires_confirmation(self):
-        """Whether a new application's seat waits for the applicant's email confirmation."""
-        return self.confirm_email and self.seat_policy == SeatPolicy.FIRST_COME
-
-    @cached_property
-    def seats_taken(self):
-        return self.count_accepted()
-
-    @property
-    def seats_left(self):
-        return max(self.seat_limit - self.seats_taken, 0)
-
-    @staticmethod
-    def _now(now=None):
-        # Compare instants in UTC: two datetimes sharing one ZoneInfo are compared by
-        # wall clock, which is wrong in the repeated hour when summer time ends.
-        return (now or timezone.now()).astimezone(datetime.UTC)
-
-    def applications_open(self, now=None):
-        """Whether the server takes an application now (ignores seats)."""
-        now = self._now(now)
-        if self.ends_at and now >= self.ends_at:
-            return False
-        if self.starts_at and now >= self.starts_at:
-            return False
-        if self.opens_at and now < self.opens_at:
-            return False
-        if self.closes_at and now >= self.closes_at:
-            return False
-        return True
-
-    def get_status(self, now=None):
-        """The honest status at ``now`` (default: the current instant).
-
-        Every limit is an instant: the status changes exactly at it (opening,
-        deadline, first session start, last session end).
-        """
-        now = self._now(now)
-        if self.ends_at and now >= self.ends_at:
-            return EventStatus.PAST
-        if self.starts_at and now >= self.starts_at:
-            return EventStatus.IN_PROGRESS
-        if self.opens_at and now < self.opens_at:
-            return EventStatus.NOT_YET_OPEN
-        if self.closes_at and now >= self.closes_at:
-            return EventStatus.CLOSED
-        if self.seats_left <= 0:
-            return EventStatus.WAITING_LIST if self.waiting_list else EventStatus.FULL
-        return EventStatus.OPEN
-
-    @property
-    def status(self):
-        return self.get_status()
-
     def get_organiser_emails(self):
         own = [line.strip() for line in self.organiser_emails.splitlines() if line.strip()]
         return own or list(settings.ORGANISER_EMAILS)
 
-    # -- public page ------------------------------------------------------
-
-    def get_base_template(self):
-        return settings.BASE_TEMPLATE or "wagtail_klimakronsj/base.html"
+    # -- what the public page shows ----------------------------------------
 
     def get_publication_date(self):
         """The date shown as "Published": the editor's date, else first publication."""
@@ -489,6 +268,10 @@ class EventPageMixin(RoutablePageMixin, models.Model):
                 tree.append({"question": question, "children": []})
         return tree
 
+    def body_has_questions(self):
+        """Whether the body places the guiding questions itself (read without rendering)."""
+        return any(block.get("type") == "guiding_questions" for block in self.body.raw_data)
+
     def get_application_url(self, request=None):
         """Where to apply: the form page on this site, else the external form, else None."""
         if self.application_page_id:
@@ -497,156 +280,11 @@ class EventPageMixin(RoutablePageMixin, models.Model):
                 return page.get_url(request)
         return self.external_application_url or None
 
-    def get_live_application_url(self, request):
-        """``get_application_url()`` cached per page version and request: a change to
-        the form page (published, unpublished, moved) stamps this page's row."""
-        from .. import caching
-
-        if not self.application_page_id or not caching.cacheable_page(self, request):
-            return self.get_application_url(request)
-        key = caching.make_key(
-            "application-url",
-            self.pk,
-            caching.page_version(self),
-            *caching.request_parts(request),
-        )
-        return caching.cached_value(key, lambda: self.get_application_url(request))
-
-    def get_calendar_url(self, request=None):
-        url = self.get_url(request)
-        return url + self.reverse_subpage("calendar") if url else None
-
-    def with_content_json(self, content):
-        """A revision's content on this page, with the stored row's ``live_changed_at``
-        (a fact about applications and proposals, not about the revision)."""
-        page = super().with_content_json(content)
-        if self.pk is not None:
-            stored = type(self)._base_manager.filter(pk=self.pk)
-            page.live_changed_at = stored.values_list("live_changed_at", flat=True).first()
-        return page
-
-    def get_template(self, request, *args, **kwargs):
-        """The class's own template if a site made one, else the package's event page."""
-        template = super().get_template(request, *args, **kwargs)
-        if isinstance(template, str) and template != self.event_template:
-            return [template, self.event_template]
-        return template
-
-    def get_context(self, request, *args, **kwargs):
-        """The page's context. Only what the cache key needs is computed here (the page
-        version, from the row already loaded: no query); the rest is deferred
-        (``caching.Deferred``, computed when a template reads it), so a page served from
-        the cache reads neither its sessions nor its seats."""
-        context = super().get_context(request, *args, **kwargs)
-        status = Deferred(self.get_status)
-        context.update(
-            {
-                "base_template": self.get_base_template(),
-                ASSETS: page_assets(),
-                "time_zone": settings.TIME_ZONE,
-                "status": status,
-                "status_label": Deferred(lambda: EventStatus(status()).label),
-                "show_seats_left": self.show_seats_left,
-                "seats_left": Deferred(lambda: self.seats_left),
-                "sessions": Deferred(lambda: self.sessions),
-                "questions": Deferred(self.get_question_tree),
-                "body_has_questions": Deferred(self.body_has_questions),
-                "publication_date": Deferred(self.get_publication_date),
-                "is_stale": Deferred(self.is_stale),
-                "stale_age_days": settings.STALE_CONTENT_AGE_DAYS,
-                # read when the markup is rendered, not when it comes from the cache
-                "application_url": Deferred(lambda: self.get_live_application_url(request)),
-                "calendar_url": Deferred(lambda: self.get_calendar_url(request)),
-                # {% klimakronsj_cache %}: the parts read once per request, and until
-                # when what is stored stays true
-                "klimakronsj_cache_entries": {},
-                "klimakronsj_cache_valid_until": self.get_content_valid_until,
-            }
-        )
-        context["content_cache_key"] = self.get_content_cache_key(request, context)
-        return context
-
-    def get_content_valid_until(self, now=None):
-        """The next instant after ``now`` at which the content changes by time alone:
-        applications open or close, the first session starts, the last one ends, or
-        the page becomes old enough for the stale-content notice. None: never."""
-        now = self._now(now)
-        instants = [self.opens_at, self.closes_at, self.starts_at, self.ends_at]
-        published, age = self.get_publication_date(), settings.STALE_CONTENT_AGE_DAYS
-        if published and age is not None:
-            stale_day = published + datetime.timedelta(days=age + 1)
-            instants.append(local_datetime(stale_day, datetime.time.min))
-        future = [i.astimezone(datetime.UTC) for i in instants if i is not None]
-        future = [i for i in future if i > now]
-        return min(future) if future else None
-
-    def body_has_questions(self):
-        """Whether the body places the guiding questions itself (read without rendering)."""
-        return any(block.get("type") == "guiding_questions" for block in self.body.raw_data)
-
-    def get_content_cache_parts(self, request, context):
-        """Every input of the page's content besides the page version and the request
-        (language, host, site): extend this when an override shows more.
-
-        The page version covers the row, the sessions and questions (saved with a
-        publication) and, through ``live_changed_at``, the seats, the form page's
-        state, view restrictions and the edition's proposals. What changes with time
-        alone (status, stale notice) is not part of the key: stored markup is only
-        used before ``get_content_valid_until()``."""
-        from ..feedback.views import THANKS_PARAMETER
-
-        # a WSGI request's GET parses the query string on first use: only when there is one
-        read_query = request is not None and (
-            "GET" in request.__dict__ or request.META.get("QUERY_STRING")
-        )
-        return (
-            type(self).__name__,
-            request.GET.get(THANKS_PARAMETER) if read_query else None,
-            settings.TIME_ZONE,
-            settings.STALE_CONTENT_AGE_DAYS,
-            getattr(django_settings, "WAGTAILADMIN_BASE_URL", None),
-        )
-
-    def get_content_cache_key(self, request, context):
-        """The cache key of the rendered content (``{% klimakronsj_cache %}``), or None.
-
-        Built from the page version (every column of its row, so publishing changes
-        it), the request's language, host and site, and the live inputs above. The
-        CSRF token is never part of the cached markup.
-        """
-        from .. import caching
-
-        if request is None or not caching.cacheable_page(self, request):
-            return None
-        return caching.make_key(
-            "event",
-            self.pk,
-            caching.page_version(self),
-            *caching.request_parts(request),
-            *self.get_content_cache_parts(request, context),
-        )
-
-    def route(self, request, path_components):
-        """The page itself is served as Wagtail serves a page (``serve()``), without
-        resolving a sub-route, while the class keeps the default index route and
-        ``serve()``. Sub-routes (``ical/``) and previews go through
-        ``RoutablePageMixin`` as usual."""
-        if not path_components and self.live and _serves_index_as_page(type(self)):
-            return RouteResult(self)
-        return super().route(request, path_components)
-
-    @path("ical/", name="calendar")
-    def calendar(self, request):
-        """The event's sessions as an iCalendar (.ics) file."""
-        from .calendar import build_event_calendar
-
-        response = HttpResponse(
-            build_event_calendar(self, request=request), content_type="text/calendar; charset=utf-8"
-        )
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"{self.slug or 'event'}.ics"
-        )
-        return response
+    def get_cache_key_components(self):
+        """Wagtail's ``Page.cache_key`` inputs (id, URL path, last publication), and the
+        language and time zone the cached parts of the page are rendered in."""
+        components = super().get_cache_key_components()
+        return [*components, get_language(), settings.TIME_ZONE]
 
     def clean(self):
         super().clean()
@@ -661,16 +299,6 @@ class EventPageMixin(RoutablePageMixin, models.Model):
             errors["address"] = _("A physical or hybrid event needs an address.")
         if errors:
             raise ValidationError(errors)
-
-
-class AbstractEventPage(EventPageMixin, Page):
-    """The event page on Wagtail's ``Page``: subclass this to add fields of your own."""
-
-    content_panels = Page.content_panels + EventPageMixin.content_panels
-    search_fields = Page.search_fields + [index.SearchField("lead"), index.SearchField("body")]
-
-    class Meta:
-        abstract = True
 
 
 class EventSession(Orderable):

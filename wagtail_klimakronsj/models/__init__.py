@@ -17,13 +17,13 @@ from ..choices import (  # noqa: F401
     SeatPolicy,
 )
 from ..events.models import (  # noqa: F401
-    AbstractEventPage,
     EventEmailText,
-    EventPageMixin,
+    EventPageData,
     EventSession,
     GuidingQuestion,
     event_page_models,
 )
+from ..events.pages import AbstractEventPage, EventPageMixin  # noqa: F401
 from ..feedback.models import PageFeedback  # noqa: F401
 from ..groups.models import ParticipantGroup  # noqa: F401
 from ..mail.models import Notification  # noqa: F401

@@ -3,7 +3,6 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from ..caching import resolve
 from ..events.structured_data import event_structured_data, json_ld_script
 from ..feedback.views import ANCHOR, THANKS_PARAMETER, FeedbackForm
 
@@ -19,8 +18,9 @@ def event_json_ld(context, event):
     image_url = None
     if event.image_id and event.image:
         image_url = event.image.get_rendition(IMAGE_SPEC).url
-    status = resolve(context.get("status"))
-    data = event_structured_data(event, request=request, status=status, image_url=image_url)
+    data = event_structured_data(
+        event, request=request, status=context.get("status"), image_url=image_url
+    )
     return json_ld_script(data)
 
 
