@@ -221,8 +221,7 @@ def connect_receivers():
     from wagtail.models import PageViewRestriction
     from wagtail.signals import page_slug_changed, post_page_move
 
-    from .applications.models import forget_form_classes
-    from .models import Application, ApplicationFormField, event_page_models
+    from .models import Application, event_page_models
     from .proposals.archive import get_proposal_models
 
     form_pages = form_page_models()
@@ -240,9 +239,6 @@ def connect_receivers():
             (model, post_delete, form_page_deleted),
         ]
     connections += [(model, post_save, event_saved) for model in event_page_models()]
-    connections += [
-        (ApplicationFormField, signal, forget_form_classes) for signal in (post_save, post_delete)
-    ]
     connections += [
         (PageViewRestriction, signal, restrictions_changed) for signal in (post_save, post_delete)
     ]

@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -347,81 +346,6 @@ def test_the_submission_writes_in_few_statements(first_come, django_assert_num_q
     with django_assert_num_queries(5):
         again, created, _ = workflow.submit(event, form_page, fields(1))
     assert not created and again.pk == application.pk
-
-
-def test_the_event_page_loads_once_per_event_version(first_come):
-    """A process keeps the event page it loaded; every save of the event renews the form
-    pages' ``event_version``, so the next request anywhere loads it anew."""
-    from django.test.utils import CaptureQueriesContext
-
-    from wagtail_klimakronsj.freshness import renew_event_versions
-    from wagtail_klimakronsj.pages.models import ApplicationFormPage, EventPage
-
-    event, form_page = first_come
-    ApplicationFormPage.objects.get(pk=form_page.pk).get_event()
-    page = ApplicationFormPage.objects.get(pk=form_page.pk)
-    with CaptureQueriesContext(connection) as queries:
-        loaded = page.get_event()
-    assert len(queries.captured_queries) == 0
-    assert loaded.pk == event.pk and type(loaded) is type(event)
-    # Each request gets its own copy: what one counts or changes stays on it.
-    other = ApplicationFormPage.objects.get(pk=form_page.pk).get_event()
-    assert other is not loaded
-    loaded.seat_limit = 999
-    assert other.seat_limit == event.seat_limit != 999
-    # A save of the event (here: a new seat limit) is seen at the next load.
-    event.seat_limit = 7
-    event.save()
-    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_event().seat_limit == 7
-    # QuerySet.update() sends no signal: the kept copy stays until renewed.
-    EventPage.objects.filter(pk=event.pk).update(seat_limit=9)
-    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_event().seat_limit == 7
-    renew_event_versions([event.pk])
-    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_event().seat_limit == 9
-    # Unpublished: no event, whatever this process kept.
-    event.refresh_from_db()
-    event.unpublish()
-    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_event() is None
-
-
-def test_a_form_page_revision_keeps_the_stored_event_version(first_come):
-    """Publishing an older revision of the form page must not bring back an old
-    ``event_version`` (the copy kept under it may be stale)."""
-    from wagtail_klimakronsj.freshness import renew_event_versions
-    from wagtail_klimakronsj.pages.models import ApplicationFormPage
-
-    _event, form_page = first_come
-    revision = form_page.save_revision()
-    renew_event_versions()
-    current = ApplicationFormPage.objects.get(pk=form_page.pk).event_version
-    assert current and current != form_page.event_version
-    revision.publish()
-    assert ApplicationFormPage.objects.get(pk=form_page.pk).event_version == current
-
-
-def test_the_form_class_is_built_once_per_form_page_version(first_come, client):
-    from wagtail_klimakronsj.models import ApplicationFormField
-    from wagtail_klimakronsj.pages.models import ApplicationFormPage
-
-    _event, form_page = first_come
-    first = ApplicationFormPage.objects.get(pk=form_page.pk).get_form_class()
-    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_form_class() is first
-    # A question added outside a publication (the ORM, a shell) is seen in this process.
-    ApplicationFormField.objects.create(
-        page=form_page, label="Kva kommune?", field_type="singleline"
-    )
-    second = ApplicationFormPage.objects.get(pk=form_page.pk).get_form_class()
-    assert second is not first
-    assert [n for n in second.base_fields if n.startswith("extra_")] == ["extra_kva_kommune"]
-    # Questions held in memory (a preview, a revision) never use the kept class.
-    page = ApplicationFormPage.objects.get(pk=form_page.pk)
-    page.klimakronsj_form_fields = [
-        ApplicationFormField(label="Berre i utkastet", field_type="singleline")
-    ]
-    drafted = page.get_form_class()
-    assert drafted is not second
-    assert "extra_berre_i_utkastet" in drafted.base_fields
-    assert ApplicationFormPage.objects.get(pk=form_page.pk).get_form_class() is second
 
 
 # -- the delivery status on the application moves forward only ----------------------------

@@ -31,9 +31,6 @@ def klimakronsj_application_form(context, event):
     state = form_page.get_event_state(event)
     if not form_page.takes_applications(state):
         return ""
-    from ..caching import mark_uncacheable
-
-    mark_uncacheable(context)  # a one-time form token: never in cached markup
     form = form_page.get_form(event=event, user=getattr(request, "user", None))
     form_context = form_page.get_form_context(request, form, event, state)
     # on a page of the package, its stylesheet is linked already; elsewhere the form links it
