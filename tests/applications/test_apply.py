@@ -656,11 +656,11 @@ def test_queries_per_submission(client, first_come, oslo, django_assert_max_num_
         form_page,
         form_data(form_page, event, email="warm@example.org", municipality=oslo.pk),
     )
-    # Routing (Wagtail, 6), the event (1), the session list (cached per page version),
-    # extra questions and municipalities (2), then the submission: duplicate check and
-    # seat count (1), application, audit entry, both outbox rows (3), inside the test's
-    # savepoint (2), and the event row's lock, which also stamps the cached page (1).
-    # The emails are rendered when sent.
+    # Routing (Wagtail, 6), the event (1, looked up per request), the extra questions
+    # (1, the form class is built per request), the municipality (1), then the
+    # submission: the event row's lock (1), duplicate check and seat count (1),
+    # application and audit entry (2), inside the test's savepoint (2); the event's
+    # session list may be one more. The emails are rendered when sent.
     with django_assert_max_num_queries(16) as captured:
         response = post(client, form_page, form_data(form_page, event, municipality=oslo.pk))
     assert response.status_code == 302

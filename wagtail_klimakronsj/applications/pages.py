@@ -8,9 +8,10 @@ One request walks down in this file, as in Wagtail's ``FormMixin``::
          -> serve_receipt() -> render_landing_page()
 
 Each step is a method a site can override. The form class is built for each request
-from the page's questions, and the event is looked up with one query per request.
+from the page's questions, and the event is looked up with a query per request.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -22,8 +23,8 @@ from wagtail.url_routing import RouteResult
 from .. import links
 from ..assets import ASSETS, page_assets
 from ..choices import EventStatus, SeatPolicy
-from ..compat import get_page_model
 from ..conf import settings
+from ..events.models import event_page_models
 from . import seats, spam, workflow
 from .forms import build_form_class
 from .models import Application, ApplicationFormPageData
@@ -83,15 +84,23 @@ class ApplicationFormPageMixin(ApplicationFormPageData):
     def get_event(self):
         """The specific, live event page this form takes applications for, or None.
 
-        Looked up once per page object (a request's), so its seats are counted anew."""
+        Looked up once per page object (one request's), so its seats are counted anew."""
         if not self.event_id:
             return None
         if "_klimakronsj_event" not in self.__dict__:
-            event = get_page_model().objects.live().filter(pk=self.event_id).specific().first()
-            if event is not None and not hasattr(event, "get_status"):
-                event = None
-            self.__dict__["_klimakronsj_event"] = event
+            self.__dict__["_klimakronsj_event"] = self.find_event()
         return self.__dict__["_klimakronsj_event"]
+
+    def find_event(self):
+        """The live event page with the id ``event``, of the project's event page models
+        (one query for the usual single model), or None."""
+        for model in event_page_models():
+            content_type = ContentType.objects.get_for_model(model)
+            events = model._default_manager.live().filter(content_type=content_type)
+            event = events.filter(pk=self.event_id).first()
+            if event is not None:
+                return event
+        return None
 
     def get_event_state(self, event, now=None):
         """The event's status (``EventStatus``) as it matters to this form."""
