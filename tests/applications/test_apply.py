@@ -76,23 +76,33 @@ def test_inactive_municipalities_are_not_offered(client, form_page):
 
 
 def test_a_municipality_made_inactive_meanwhile_is_refused_under_the_lock(
-    client, form_page, event, oslo
+    client, form_page, event, oslo, monkeypatch
 ):
-    """This process keeps the active ids for a while; the seat policy checks the one
-    chosen again under the event's lock, so nothing is stored for an inactive one."""
-    from wagtail_klimakronsj.applications.forms import active_municipality_ids
+    """Made inactive after the form checked it (another request, between the check and
+    the event's lock): the seat policy checks the one chosen again under the lock, so
+    nothing is stored for an inactive municipality."""
+    from wagtail_klimakronsj.applications.fields import MunicipalityField
 
-    assert oslo.pk in active_municipality_ids()
-    Municipality.objects.filter(pk=oslo.pk).update(active=False)  # e.g. another process
-    assert oslo.pk in active_municipality_ids()  # still kept here
+    Municipality.objects.filter(pk=oslo.pk).update(active=False)
+    monkeypatch.setattr(MunicipalityField, "is_active", lambda field, pk: True)
     response = post(client, form_page, form_data(form_page, event, municipality=oslo.pk))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="kk-error-summary"' in html and 'href="#id_municipality' in html
     assert f'<option value="{oslo.pk}">' not in html
     assert not Application.objects.exists()
-    # An id this process does not know yet is asked about: a new municipality is taken.
-    Municipality.objects.filter(pk=oslo.pk).update(active=True)
+
+
+def test_the_form_asks_the_database_whether_a_municipality_is_active(
+    client, form_page, event, oslo
+):
+    """No list kept between requests: one made inactive is refused by the form at once,
+    a new one is taken at once."""
+    Municipality.objects.filter(pk=oslo.pk).update(active=False)
+    response = post(client, form_page, form_data(form_page, event, municipality=oslo.pk))
+    assert response.status_code == 200
+    assert 'href="#id_municipality' in response.content.decode()
+    assert not Application.objects.exists()
     new = Municipality.objects.create(number="9999", name="Nykommune", county="Test")
     response = post(client, form_page, form_data(form_page, event, municipality=new.pk))
     assert response.status_code == 302
@@ -325,6 +335,45 @@ def test_form_without_event_is_404(client, root_page, event):
     form_page = make_form_page(root_page, event)
     type(form_page).objects.filter(pk=form_page.pk).update(event=None)
     assert client.get(form_page.url).status_code == 404
+
+
+def test_every_request_sees_the_event_as_it_is_stored(client, form_page, event, oslo):
+    """Nothing of the event is kept between requests: a change made with
+    ``QuerySet.update()`` (no signal, no publication) is seen at the next request."""
+    assert "All seats are taken" not in client.get(form_page.url).content.decode()
+    type(event).objects.filter(pk=event.pk).update(seat_limit=0, waiting_list=True)
+    assert "All seats are taken" in client.get(form_page.url).content.decode()
+    type(event).objects.filter(pk=event.pk).update(live=False)
+    assert client.get(form_page.url).status_code == 404
+    # Each page object looks the event up once, and gets its own copy.
+    page = type(form_page).objects.get(pk=form_page.pk)
+    type(event).objects.filter(pk=event.pk).update(live=True)
+    first = page.get_event()
+    assert first is page.get_event() and first.pk == event.pk and type(first) is type(event)
+    assert type(form_page).objects.get(pk=form_page.pk).get_event() is not first
+
+
+def test_the_form_has_the_questions_as_they_are_now(form_page):
+    """The form class is built for each request: a question added outside a publication
+    (the ORM, a shell) is asked at once; questions held in memory (a preview, a
+    revision) are the ones asked."""
+    page_class = type(form_page)
+    assert not [
+        n
+        for n in page_class.objects.get(pk=form_page.pk).get_form_class().base_fields
+        if n.startswith("extra_")
+    ]
+    ApplicationFormField.objects.create(
+        page=form_page, label="Kva kommune?", field_type="singleline"
+    )
+    form_class = page_class.objects.get(pk=form_page.pk).get_form_class()
+    assert [n for n in form_class.base_fields if n.startswith("extra_")] == ["extra_kva_kommune"]
+    page = page_class.objects.get(pk=form_page.pk)
+    page.klimakronsj_form_fields = [
+        ApplicationFormField(label="Berre i utkastet", field_type="singleline")
+    ]
+    drafted = [n for n in page.get_form_class().base_fields if n.startswith("extra_")]
+    assert drafted == ["extra_berre_i_utkastet"]
 
 
 # -- one application per email, one per click -----------------------------------------------
@@ -607,13 +656,14 @@ def test_queries_per_submission(client, first_come, oslo, django_assert_max_num_
         form_page,
         form_data(form_page, event, email="warm@example.org", municipality=oslo.pk),
     )
-    # Routing (Wagtail) and the event (5), then the submission, in one transaction (the
-    # test's savepoint pair, and one for the seats: 4): the event row's lock (1), the
-    # municipality, duplicate and form checks and the seat count (4), the application
-    # and its audit entry (with Wagtail's content type check: 3), the outbox (keys taken,
-    # both rows, their ids: 3); the page cache's stamps (freshness: 2). The emails are
-    # rendered when sent.
-    with django_assert_max_num_queries(22) as captured:
+    # Routing (Wagtail: site, pages, view restrictions: 7), the event's sessions (1), the
+    # extra questions (1, the form class is built per request), the municipality (1);
+    # then the submission in one transaction (the test's savepoint pair and one for the
+    # seats: 4): the event row's lock (1), the municipality again under the lock, the
+    # same form, the same email and the seat count (4), the application and its audit
+    # entry (with Wagtail's content type check: 3), the outbox (keys taken, both rows,
+    # their ids: 3). The emails are rendered when sent.
+    with django_assert_max_num_queries(25) as captured:
         response = post(client, form_page, form_data(form_page, event, municipality=oslo.pk))
     assert response.status_code == 302
     print(f"\nqueries for one submission: {len(captured.captured_queries)}")

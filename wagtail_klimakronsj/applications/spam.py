@@ -121,4 +121,3 @@ def within_rate_limits(request, email, ip=None):
     if email and not hit("email", email.strip().lower(), settings.RATE_LIMIT_PER_EMAIL):
         return "email"
     return None
-

@@ -16,8 +16,8 @@ from .. import links
 from ..choices import ApplicationStatus, EventStatus
 from ..compat import get_page_model
 from ..conf import settings
-from ..models import Application
 from . import seats, spam, workflow
+from .models import Application
 
 APPLICANT_TEMPLATE = "wagtail_klimakronsj/pages/applicant.html"
 LINK_PROBLEM_TEMPLATE = "wagtail_klimakronsj/pages/applicant_link_problem.html"
@@ -106,8 +106,6 @@ def applicant_page(request, token):
         event is None or event.get_status() != EventStatus.PAST
     )
     if request.method == "POST" and can_withdraw and form.is_valid():
-        from . import workflow
-
         workflow.withdraw(application, request=request)
         return HttpResponseRedirect(request.path + "?withdrawn=1")
     form_page = (

@@ -1,8 +1,7 @@
 from ..applications.models import (  # noqa: F401
-    AbstractApplicationFormPage,
     Application,
     ApplicationFormField,
-    ApplicationFormPageMixin,
+    ApplicationFormPageData,
     Attendance,
 )
 from ..choices import (  # noqa: F401
@@ -35,3 +34,10 @@ from ..proposals.models import (  # noqa: F401
     Topic,
 )
 from .municipalities import Municipality  # noqa: F401
+
+# isort: split
+# The page classes' serving halves, after the models: they import the services.
+from ..applications.pages import (  # noqa: F401
+    AbstractApplicationFormPage,
+    ApplicationFormPageMixin,
+)
