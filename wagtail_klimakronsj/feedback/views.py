@@ -13,15 +13,13 @@ by the browser's own headers: a POST that ``Sec-Fetch-Site`` or ``Origin`` marks
 coming from another site is refused (``is_cross_site``).
 """
 
-import hashlib
-
 from django.conf import settings as django_settings
-from django.core.cache import caches
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ..applications.spam import hit
 from ..compat import get_page_model
 from ..conf import settings
 from .forms import ANCHOR, THANKS_PARAMETER, FeedbackForm
@@ -33,25 +31,9 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def rate_limit_key(request):
-    digest = hashlib.sha256(client_ip(request).encode()).hexdigest()
-    return f"klimakronsj:feedback:ip:{digest}"
-
-
 def over_rate_limit(request):
-    """Count this submission; True when the IP has sent more than the limit allows."""
-    count, seconds = settings.FEEDBACK_RATE_LIMIT_PER_IP
-    cache = caches[settings.CACHE]
-    key = rate_limit_key(request)
-    if cache.add(key, 1, timeout=seconds):
-        current = 1
-    else:
-        try:
-            current = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=seconds)
-            current = 1
-    return current > count
+    """Count this submission; True when the address has sent more than the limit allows."""
+    return not hit("feedback-ip", client_ip(request), settings.FEEDBACK_RATE_LIMIT_PER_IP)
 
 
 def get_live_page(page_id):
