@@ -10,7 +10,7 @@ Needs DJANGO_SETTINGS_MODULE=bench.settings. Creates:
 - a first-come event with a million seats and its application form, so every
   benchmark POST allocates a seat and queues its emails;
 - N applications (bulk) on an event of their own, for the admin list and export;
-- a proposal archive with N proposals (``wagtail_klimakronsj.demo.proposals.create_many``);
+- a proposal archive with N proposals (``bench.bulk.create_many``);
 - a superuser for the admin targets.
 Parts whose code has not landed yet are listed under "missing" in the JSON.
 """
@@ -259,12 +259,10 @@ def main():
         out["admin_export"] = f"{index}?event={desk_event.pk}&export=csv"
 
     try:
-        from wagtail_klimakronsj.demo import proposals as demo_proposals
+        from bench.bulk import create_many
         from wagtail_klimakronsj.pages.models import ProposalArchivePage
-
-        create_many = demo_proposals.create_many
     except (ImportError, AttributeError):
-        missing.append("wagtail_klimakronsj.demo.proposals.create_many (10,000 proposals)")
+        missing.append("bench.bulk.create_many (10,000 proposals)")
     else:
         archive = publish(
             root,

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from .conf import settings
+from .models.municipalities import Municipality
 
 
 class MunicipalityListError(ValueError):
@@ -40,7 +41,7 @@ def load_municipalities(rows, model=None):
     Returns (created, updated, deactivated).
     """
     if model is None:
-        from .models import Municipality as model
+        model = Municipality
     created = updated = 0
     with transaction.atomic():
         existing = {m.number: m for m in model.objects.all()}

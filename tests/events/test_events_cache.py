@@ -248,13 +248,12 @@ def test_a_proposal_added_after_a_draft_of_the_event_is_listed(client, root_page
 
 
 def test_bulk_created_proposals_are_listed_on_their_edition(client, root_page):
-    from tests.proposal_helpers import make_archive
-    from wagtail_klimakronsj.demo import proposals as demo
+    from tests.proposal_helpers import add_proposals, make_archive
 
     event = make_event(root_page)
     archive = make_archive(root_page)
     assert "Proposals from this edition" not in get(client, event)
-    demo.create_many(archive, event, 3)
+    add_proposals(archive, event, 3)
     assert "Proposals from this edition" in get(client, event)
 
 

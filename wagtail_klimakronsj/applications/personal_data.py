@@ -6,7 +6,8 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from ..models import Application, Attendance, Notification
+from ..mail.models import Notification
+from .models import Application, Attendance
 from .retention import erase_applications
 
 

@@ -22,7 +22,9 @@ from wagtail.models import ModelLogEntry
 from ..choices import NotificationKind
 from ..compat import get_page_model
 from ..conf import settings
-from ..models import Application, Notification, ParticipantGroup
+from ..groups.models import ParticipantGroup
+from ..mail.models import Notification
+from .models import Application
 
 logger = logging.getLogger("wagtail_klimakronsj.applications.retention")
 

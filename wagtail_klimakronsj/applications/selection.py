@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from ..choices import ApplicationStatus, Role
-from ..models import Application
+from .models import Application
 from .seats import seat_counts
 
 CANDIDATE_STATUSES = (ApplicationStatus.PENDING, ApplicationStatus.WAITLISTED)

@@ -12,9 +12,12 @@ from django.apps import apps
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from ..models import EventSession, GuidingQuestion
+from ..events.models import EventSession, GuidingQuestion
 from ..timezone import local_datetime, local_zone
 
 SLUG_2021 = "klimakronsj-2021"
@@ -157,10 +160,6 @@ def get_or_create_home(site=None):
 
 def demo_image():
     """The illustration, drawn with Pillow once and then reused."""
-    from PIL import Image as PILImage
-    from PIL import ImageDraw
-    from wagtail.images import get_image_model
-
     image_model = get_image_model()
     existing = image_model.objects.filter(title=IMAGE_TITLE).first()
     if existing:

@@ -1,19 +1,13 @@
-"""Demo proposals for the 2021 edition, and a fast bulk creator for benchmarks.
+"""Demo proposals for the 2021 edition.
 
 ``create(archive_page, event)`` is idempotent: run it as often as you like.
-``create_many(archive_page, event, n)`` inserts ``n`` live proposals in a few bulk
-queries, keeping the page tree valid (paths, depth, numchild) and the search index
-filled. Those pages have no revisions; they are for benchmarks, not for editing.
 """
 
-import datetime
-import uuid
+from wagtail.models import Locale
 
-from django.db import connection, transaction
-from django.db.models import F
-from django.utils import timezone
-from wagtail.models import Locale, Page
-
+from ..events.models import GuidingQuestion
+from ..groups.models import ParticipantGroup
+from ..proposals.models import Topic
 from ..slugs import page_slug
 
 TOPICS = [
@@ -215,8 +209,6 @@ PROPOSALS = [
 
 def get_topics(locale=None):
     """The demo topics, created once per locale (idempotent)."""
-    from ..models import Topic
-
     locale = locale or Locale.get_default()
     topics = {}
     for position, (slug, name) in enumerate(TOPICS):
@@ -230,8 +222,6 @@ def get_topics(locale=None):
 def _questions_by_text(event):
     if event is None:
         return {}
-    from ..models import GuidingQuestion
-
     return {
         " ".join(q.text.split()).lower(): q
         for q in GuidingQuestion.objects.filter(page_id=event.pk)
@@ -244,8 +234,6 @@ def _match(questions, text):
 
 def create(archive_page, event):
     """Publish the demo proposals under ``archive_page``, tied to ``event`` (idempotent)."""
-    from ..models import ParticipantGroup
-
     model = archive_page.specific.get_proposal_model()
     topics = get_topics(archive_page.locale)
     questions = _questions_by_text(event)
@@ -274,116 +262,3 @@ def create(archive_page, event):
         proposal.save_revision().publish()
         created.append(proposal)
     return created
-
-
-WORDS = (
-    "klima arealbruk transport bygg energi innkjøp natur plan kommune fylke "
-    "samarbeid utslepp fortetting kollektiv sykkel myr skog ombruk lading varme"
-).split()
-
-
-def create_many(archive_page, event, n, *, batch_size=1000, now=None):
-    """Insert ``n`` live proposals under ``archive_page`` in bulk (for benchmarks).
-
-    Keeps the treebeard tree valid (materialised paths after the last existing child,
-    depth, the parent's ``numchild``) and adds the pages to the search index. The
-    pages get no revisions. Works for proposal models whose concrete parents are
-    Wagtail's ``Page`` (the default); the fallback for anything else is ``add_child``
-    in a loop.
-    """
-    archive_page = Page.objects.get(pk=archive_page.pk)
-    model = archive_page.specific.get_proposal_model()
-    topics = list(get_topics(archive_page.locale).values())
-    questions = list(_questions_by_text(event).values())
-    now = now or timezone.now()
-    with transaction.atomic():
-        last = archive_page.get_last_child()
-        first_step = last._get_lastpos_in_path() + 1 if last else 1
-        depth = archive_page.depth + 1
-        content_type = _content_type(model)
-        proposals = []
-        for i in range(n):
-            step = first_step + i
-            words = [WORDS[(i * 7 + k * 3) % len(WORDS)] for k in range(6)]
-            slug = f"forslag-{step}-{uuid.uuid4().hex[:6]}"
-            published = now - datetime.timedelta(minutes=i)
-            proposals.append(
-                model(
-                    title=f"Forslag {step}: {' '.join(words[:3])}",
-                    slug=slug,
-                    draft_title=f"Forslag {step}",
-                    path=model._get_path(archive_page.path, depth, step),
-                    depth=depth,
-                    numchild=0,
-                    url_path=f"{archive_page.url_path}{slug}/",
-                    live=True,
-                    has_unpublished_changes=False,
-                    first_published_at=published,
-                    last_published_at=published,
-                    latest_revision_created_at=published,
-                    content_type=content_type,
-                    locale_id=archive_page.locale_id,
-                    translation_key=uuid.uuid4(),
-                    summary=" ".join(words),
-                    body=f"<p>{' '.join(reversed(words))}</p>",
-                    first_steps="\n".join(words[:3]),
-                    event_id=event.pk if event else None,
-                    guiding_question=questions[i % len(questions)] if questions else None,
-                    actor=("municipality", "together", "others")[i % 3],
-                )
-            )
-        for start in range(0, n, batch_size):
-            _bulk_insert(model, proposals[start : start + batch_size])
-        if topics:
-            through = model.topics.through
-            source = model.topics.field.m2m_field_name()
-            target = model.topics.field.m2m_reverse_field_name()
-            links = []
-            for i, proposal in enumerate(proposals):
-                for topic in {topics[i % len(topics)].pk, topics[(i * 5 + 2) % len(topics)].pk}:
-                    links.append(through(**{f"{source}_id": proposal.pk, f"{target}_id": topic}))
-            through.objects.bulk_create(links, batch_size=batch_size)
-        Page.objects.filter(pk=archive_page.pk).update(numchild=F("numchild") + n)
-        _index(model, proposals)
-    return proposals
-
-
-def _content_type(model):
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(model)
-
-
-def _bulk_insert(model, objs):
-    """Insert multi-table-inherited rows: the root table by bulk_create, each child by SQL."""
-    chain = [model] + list(model._meta.get_parent_list())
-    chain.reverse()  # root first
-    root = chain[0]
-    root_fields = [f for f in root._meta.local_concrete_fields if not f.primary_key]
-    roots = [root(**{f.attname: getattr(obj, f.attname) for f in root_fields}) for obj in objs]
-    root.objects.bulk_create(roots)
-    for obj, row in zip(objs, roots, strict=True):
-        for level in chain:
-            setattr(obj, level._meta.pk.attname, row.pk)
-    quote = connection.ops.quote_name
-    for level in chain[1:]:
-        fields = level._meta.local_concrete_fields
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (quoted identifiers from the model, values are parameters)
-            quote(level._meta.db_table),
-            ", ".join(quote(f.column) for f in fields),
-            ", ".join(["%s"] * len(fields)),
-        )
-        values = [
-            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
-            for obj in objs
-        ]
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, values)
-
-
-def _index(model, objs):
-    from wagtail.search.backends import get_search_backends
-
-    for backend in get_search_backends(with_auto_update=True):
-        for start in range(0, len(objs), 1000):
-            backend.add_bulk(model, objs[start : start + 1000])

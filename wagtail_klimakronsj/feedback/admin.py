@@ -16,7 +16,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from ..compat import get_page_model
-from ..models import PageFeedback
+from .models import PageFeedback
 
 PERMISSION = "wagtail_klimakronsj.view_pagefeedback"
 LATEST_COMMENTS = 3

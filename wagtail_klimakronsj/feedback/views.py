@@ -13,65 +13,17 @@ by the browser's own headers: a POST that ``Sec-Fetch-Site`` or ``Origin`` marks
 coming from another site is refused (``is_cross_site``).
 """
 
-import hashlib
-
-from django import forms
 from django.conf import settings as django_settings
-from django.core.cache import caches
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ..applications.form_messages import TOO_LONG
+from ..applications.spam import hit
 from ..compat import get_page_model
 from ..conf import settings
-from ..models import PageFeedback
-from ..params import IdField
-
-THANKS_PARAMETER = "feedback"
-ANCHOR = "kk-feedback"
-
-
-class FeedbackForm(forms.Form):
-    page = IdField(required=True, widget=forms.HiddenInput)
-    helpful = forms.TypedChoiceField(
-        label=_("Did you find what you were looking for?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose Yes or No"),
-            "invalid_choice": _("Choose Yes or No"),
-        },
-    )
-    comment = forms.CharField(
-        label=_("What were you looking for? (optional)"),
-        help_text=_("Do not write personal information. We cannot answer here."),
-        required=False,
-        max_length=1000,
-        error_messages={"max_length": TOO_LONG},
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-    )
-    # Honeypot: its wrapper has the hidden attribute (no CSS needed), the field is out of
-    # the tab order and the accessibility tree; people never see it, robots fill it.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(
-            attrs={"tabindex": "-1", "autocomplete": "off", "aria-hidden": "true"}
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "kk-feedback-%s")
-        super().__init__(*args, **kwargs)
-        self.fields["comment"].widget.attrs["aria-describedby"] = "kk-feedback-comment-help"
-
-    @property
-    def is_spam(self):
-        return bool(self.cleaned_data.get("website"))
+from .forms import ANCHOR, THANKS_PARAMETER, FeedbackForm
+from .models import PageFeedback
 
 
 def client_ip(request):
@@ -79,25 +31,9 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def rate_limit_key(request):
-    digest = hashlib.sha256(client_ip(request).encode()).hexdigest()
-    return f"klimakronsj:feedback:ip:{digest}"
-
-
 def over_rate_limit(request):
-    """Count this submission; True when the IP has sent more than the limit allows."""
-    count, seconds = settings.FEEDBACK_RATE_LIMIT_PER_IP
-    cache = caches[settings.CACHE]
-    key = rate_limit_key(request)
-    if cache.add(key, 1, timeout=seconds):
-        current = 1
-    else:
-        try:
-            current = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=seconds)
-            current = 1
-    return current > count
+    """Count this submission; True when the address has sent more than the limit allows."""
+    return not hit("feedback-ip", client_ip(request), settings.FEEDBACK_RATE_LIMIT_PER_IP)
 
 
 def get_live_page(page_id):

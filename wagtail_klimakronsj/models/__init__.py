@@ -26,12 +26,12 @@ from ..events.pages import AbstractEventPage, EventPageMixin  # noqa: F401
 from ..feedback.models import PageFeedback  # noqa: F401
 from ..groups.models import ParticipantGroup  # noqa: F401
 from ..mail.models import Notification  # noqa: F401
-from ..proposals.models import (  # noqa: F401
+from ..proposals.models import ProposalArchivePageData, ProposalPageData, Topic  # noqa: F401
+from ..proposals.pages import (  # noqa: F401
     AbstractProposalArchivePage,
     AbstractProposalPage,
     ProposalArchivePageMixin,
     ProposalPageMixin,
-    Topic,
 )
 from .municipalities import Municipality  # noqa: F401
 

@@ -17,8 +17,8 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
-from ..models import Topic
 from ..params import read_id
+from .models import Topic
 
 MAX_SEARCH_LENGTH = 200
 

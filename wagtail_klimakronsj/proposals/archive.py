@@ -1,42 +1,27 @@
-"""The proposal archive: filters, search, pagination, open data and the feed.
+"""The proposal archive: what the public may see, filters, search and pagination.
 
-The archive page (``ProposalArchivePageMixin``) calls into this module; nothing here
-knows about templates. Every list, export and feed starts from
-:func:`published_proposals`, the one place that decides what the public may see
-(live, not behind a view restriction, inside this archive).
+The archive page (``pages.ProposalArchivePageMixin``) calls into this module; nothing
+here knows about templates. Every list, export (``exports.py``) and feed (``feeds.py``)
+starts from :func:`published_proposals`, the one place that decides what the public may
+see (live, not behind a view restriction, inside this archive).
 """
 
-import html
-import json
 import re
 
 from django import forms
-from django.apps import apps
-from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-from django.http import StreamingHttpResponse
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import strip_tags
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
+from ..choices import Actor
 from ..conf import settings
+from ..events.models import GuidingQuestion
 from ..params import read_id
+from .models import Topic, get_proposal_models
 
 #: Relations every listed proposal needs; fetched in one query each, whatever the count.
 LIST_PREFETCH = ("event", "guiding_question", "group")
-
-
-def get_proposal_models():
-    """Every concrete proposal page model of the project (usually one)."""
-    from ..models import ProposalPageMixin
-
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, ProposalPageMixin) and not model._meta.abstract
-    ]
 
 
 def published_proposals(model, archive=None):
@@ -52,8 +37,6 @@ def with_relations(queryset):
 
 
 def topics_prefetch():
-    from ..models import Topic
-
     return Prefetch("topics", queryset=Topic.objects.order_by("sort_order", "name"))
 
 
@@ -125,6 +108,27 @@ class ProposalFilterForm(forms.Form):
         return [self.fields[name].label for name in self.errors if name in self.fields]
 
 
+def filter_form(data, proposals, locale_id):
+    """The archive's GET form; its choices are the editions and questions of ``proposals``
+    and the topics of the archive's locale."""
+    editions = list(
+        Page.objects.filter(pk__in=proposals.values("event_id")).order_by(
+            "-first_published_at", "title"
+        )
+    )
+    questions = GuidingQuestion.objects.filter(
+        pk__in=proposals.values("guiding_question_id")
+    ).order_by("page_id", "sort_order", "pk")
+    topics = Topic.objects.filter(locale_id=locale_id).order_by("sort_order", "name")
+    return ProposalFilterForm(
+        data or None,
+        editions=editions,
+        questions=list(questions),
+        topics=list(topics),
+        actors=Actor.choices,
+    )
+
+
 def apply_filters(queryset, filters):
     """Narrow ``queryset`` by edition, question, topics (any of them) and who can act."""
     if filters.get("edition"):
@@ -181,171 +185,6 @@ def paginate(results, number, per_page=None):
     else:
         page.object_list = list(page.object_list)
     return page
-
-
-# -- open data ------------------------------------------------------------------------
-
-EXPORT_FIELDS = (
-    ("id", _("id")),
-    ("title", _("title")),
-    ("url", _("web address")),
-    ("summary", _("summary")),
-    ("body", _("proposal")),
-    ("first_steps", _("concrete first steps")),
-    ("guiding_question", _("guiding question")),
-    ("topics", _("topics")),
-    ("actor", _("who can act (code)")),
-    ("actor_label", _("who can act")),
-    ("edition", _("edition")),
-    ("edition_url", _("edition web address")),
-    ("group", _("group")),
-    ("first_published_at", _("first published")),
-    ("last_published_at", _("last published")),
-)
-
-
-def plain_text(rich_text):
-    return html.unescape(strip_tags(rich_text or "")).strip()
-
-
-def proposal_record(proposal, request=None):
-    """One proposal as open data: plain values, no personal data (a group is a name only)."""
-    event = proposal.event
-    return {
-        "id": proposal.pk,
-        "title": proposal.title,
-        "url": proposal.get_full_url(request),
-        "summary": proposal.summary,
-        "body": plain_text(proposal.body),
-        "first_steps": proposal.get_first_steps(),
-        "guiding_question": proposal.guiding_question.text if proposal.guiding_question else "",
-        "topics": [topic.name for topic in proposal.topics.all()],
-        "actor": proposal.actor,
-        "actor_label": str(proposal.get_actor_display()),
-        "edition": event.title if event else "",
-        "edition_url": (event.get_full_url(request) or "") if event and event.live else "",
-        "group": str(proposal.group) if proposal.group else "",
-        "first_published_at": proposal.first_published_at,
-        "last_published_at": proposal.last_published_at,
-    }
-
-
-def iter_proposals(results, chunk_size=None):
-    """Every proposal of ``results`` with its relations, fetched ``chunk_size`` at a time."""
-    chunk_size = chunk_size or settings.EXPORT_CHUNK_SIZE
-    if not is_search_results(results):
-        yield from with_relations(results).iterator(chunk_size=chunk_size)
-        return
-    start = 0
-    while True:
-        chunk = prefetch_for_list(results[start : start + chunk_size])
-        yield from chunk
-        if len(chunk) < chunk_size:
-            return
-        start += chunk_size
-
-
-def csv_response(results, filename, request=None):
-    from ..exports import csv_response as streamed_csv
-
-    header = [str(label) for _name, label in EXPORT_FIELDS]
-
-    def rows():
-        for proposal in iter_proposals(results):
-            record = proposal_record(proposal, request)
-            record["first_steps"] = "\n".join(record["first_steps"])
-            record["topics"] = "; ".join(record["topics"])
-            yield [record[name] for name, _label in EXPORT_FIELDS]
-
-    response = streamed_csv(filename, header, rows())
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-
-
-def _json(value):
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
-
-
-def json_response(results, filename, request=None):
-    """A JSON array streamed one proposal at a time (``<``, ``>``, ``&`` escaped)."""
-
-    def chunks():
-        yield "["
-        for index, proposal in enumerate(iter_proposals(results)):
-            yield ("," if index else "") + "\n" + _json(proposal_record(proposal, request))
-        yield "\n]\n"
-
-    response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in chunks()),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def export_filename(archive, extension):
-    return f"{slugify(archive.slug) or 'proposals'}.{extension}"
-
-
-# -- the feed ---------------------------------------------------------------------------
-
-
-class ProposalFeed(Feed):
-    """An Atom feed of the newest proposals of an archive (following the current filters)."""
-
-    feed_type = Atom1Feed
-    limit = 50
-
-    def __init__(self, archive, results):
-        super().__init__()
-        self.archive = archive
-        self.results = results
-
-    def __call__(self, request, *args, **kwargs):
-        self.request = request
-        return super().__call__(request, *args, **kwargs)
-
-    def title(self):
-        return self.archive.title
-
-    def link(self):
-        return self.archive.get_full_url(self.request)
-
-    def feed_url(self):
-        return self.request.build_absolute_uri()
-
-    def subtitle(self):
-        return _("New proposals from the Klimakrønsj workshops")
-
-    def items(self):
-        return prefetch_for_list(self.results[: self.limit])
-
-    def item_title(self, item):
-        return item.title
-
-    def item_description(self, item):
-        return item.summary
-
-    def item_link(self, item):
-        return item.get_full_url(self.request)
-
-    def item_guid(self, item):
-        return item.get_full_url(self.request)
-
-    def item_pubdate(self, item):
-        return item.first_published_at
-
-    def item_updateddate(self, item):
-        return item.last_published_at
-
-    def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()]
 
 
 # -- proposals of one event -------------------------------------------------------------

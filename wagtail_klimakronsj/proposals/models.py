@@ -1,14 +1,18 @@
+"""The proposal archive's data: topics, and the fields of the proposal and archive pages.
+
+The pages' serving halves (``serve``, routes, ``get_context``) are in ``pages.py``;
+``wagtail_klimakronsj.models`` re-exports both.
+"""
+
+from django.apps import apps
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
-from ..assets import Alternate, add_link_header, page_assets
 from ..choices import Actor
 from ..compat import PAGE_MODEL
 
@@ -40,16 +44,8 @@ class Topic(TranslatableMixin, models.Model):
         return self.name
 
 
-
-
-class ProposalArchivePageMixin(RoutablePageMixin, models.Model):
-    """The public archive of proposals: filters, search, pages, CSV/JSON and a feed.
-
-    Routes (all take the same GET filters ``q``, ``edition``, ``question``, ``topic``,
-    ``actor``): the list (``?page=N``), ``export-csv/``, ``export-json/`` and ``feed/``.
-    Override one method per step: ``get_proposal_model()``, ``get_proposals()``,
-    ``get_filter_form()``, ``filter_proposals()``, ``search_proposals()``.
-    """
+class ProposalArchivePageData(models.Model):
+    """The archive page's fields; ``pages.ProposalArchivePageMixin`` serves it."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
@@ -63,141 +59,8 @@ class ProposalArchivePageMixin(RoutablePageMixin, models.Model):
     class Meta:
         abstract = True
 
-    def get_proposal_model(self):
-        if self.proposal_model is not None:
-            return self.proposal_model
-        for model in self.allowed_subpage_models():
-            if issubclass(model, ProposalPageMixin):
-                return model
-        from .archive import get_proposal_models
 
-        return get_proposal_models()[0]
-
-    def get_proposals(self):
-        """Published, public proposals of this archive, newest first."""
-        from .archive import published_proposals
-
-        return published_proposals(self.get_proposal_model(), archive=self)
-
-    def get_filter_form(self, request, proposals=None):
-        """The GET form; its choices are the editions and questions that have proposals."""
-        from django.db.models import Q
-
-        from ..events.models import GuidingQuestion
-        from .archive import ProposalFilterForm
-
-        if proposals is None:
-            proposals = self.get_proposals()
-        editions = list(
-            Page.objects.filter(pk__in=proposals.values("event_id")).order_by(
-                "-first_published_at", "title"
-            )
-        )
-        questions = GuidingQuestion.objects.filter(
-            pk__in=proposals.values("guiding_question_id")
-        ).order_by("page_id", "sort_order", "pk")
-        topics = Topic.objects.filter(Q(locale_id=self.locale_id)).order_by("sort_order", "name")
-        return ProposalFilterForm(
-            request.GET or None,
-            editions=editions,
-            questions=list(questions),
-            topics=list(topics),
-            actors=Actor.choices,
-        )
-
-    def filter_proposals(self, proposals, filters):
-        from .archive import apply_filters
-
-        return apply_filters(proposals, filters)
-
-    def search_proposals(self, proposals, query):
-        from .archive import search
-
-        return search(proposals, query)
-
-    def get_results(self, request):
-        """``(form, filters, results)`` for the request's GET filters and search words."""
-        proposals = self.get_proposals()
-        form = self.get_filter_form(request, proposals)
-        filters = form.filters()
-        results = self.filter_proposals(proposals, filters)
-        return form, filters, self.search_proposals(results, filters["q"])
-
-    def get_context(self, request, *args, **kwargs):
-        from urllib.parse import urlencode
-
-        from ..conf import settings
-        from .archive import paginate
-
-        context = super().get_context(request, *args, **kwargs)
-        form, filters, results = self.get_results(request)
-        page = paginate(results, request.GET.get("page"))
-        params = [
-            (key, value)
-            for key, values in request.GET.lists()
-            if key in form.fields
-            for value in values
-        ]
-        query_string = urlencode(params)
-        context.update(
-            base_template=settings.BASE_TEMPLATE,
-            klimakronsj_assets=page_assets(self.get_alternates(request, query_string)),
-            workshop_zone=settings.TIME_ZONE,
-            form=form,
-            filters=filters,
-            proposals=page.object_list,
-            page_obj=page,
-            paginator=page.paginator,
-            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            is_filtered=any(filters.get(k) for k in ("q", "edition", "question", "topic", "actor")),
-            query_string=query_string,
-            page_query_prefix=f"?{query_string}&page=" if query_string else "?page=",
-        )
-        return context
-
-    def get_alternates(self, request, query_string=""):
-        """The page's alternate links (``assets.Alternate``): the Atom feed of the
-        proposals shown, in ``{% klimakronsj_head %}`` and the ``Link`` header."""
-        url = self.get_url(request)
-        if not url:
-            return []
-        feed = f"{url}feed/" + (f"?{query_string}" if query_string else "")
-        title = gettext("%(title)s: new proposals") % {"title": self.title}
-        return [Alternate(feed, "application/atom+xml", title)]
-
-    def serve(self, request, *args, **kwargs):
-        return add_link_header(super().serve(request, *args, **kwargs))
-
-    @path("export-csv/")
-    def export_csv(self, request):
-        from .archive import csv_response, export_filename
-
-        _form, _filters, results = self.get_results(request)
-        return csv_response(results, export_filename(self, "csv"), request)
-
-    @path("export-json/")
-    def export_json(self, request):
-        from .archive import export_filename, json_response
-
-        _form, _filters, results = self.get_results(request)
-        return json_response(results, export_filename(self, "json"), request)
-
-    @path("feed/")
-    def feed(self, request):
-        from .archive import ProposalFeed
-
-        _form, _filters, results = self.get_results(request)
-        return ProposalFeed(self, results)(request)
-
-
-class AbstractProposalArchivePage(ProposalArchivePageMixin, Page):
-    content_panels = Page.content_panels + ProposalArchivePageMixin.content_panels
-
-    class Meta:
-        abstract = True
-
-
-class ProposalPageMixin(models.Model):
+class ProposalPageData(models.Model):
     """A concrete proposal from a workshop. Carries no applicant's personal data."""
 
     summary = models.TextField(_("summary"), max_length=600)
@@ -275,31 +138,11 @@ class ProposalPageMixin(models.Model):
         parent = self.get_parent()
         return parent.specific if parent else None
 
-    def get_context(self, request, *args, **kwargs):
-        from ..conf import settings
 
-        context = super().get_context(request, *args, **kwargs)
-        event = self.event
-        archive = self.get_archive_page()
-        edition_url = None
-        if archive is not None and event is not None:
-            edition_url = f"{archive.get_url(request)}?edition={event.pk}"
-        context.update(
-            base_template=settings.BASE_TEMPLATE,
-            klimakronsj_assets=page_assets(),
-            workshop_zone=settings.TIME_ZONE,
-            event=event if event is not None and event.live else None,
-            archive=archive,
-            edition_archive_url=edition_url,
-            topics=list(self.topics.all()),
-            first_steps_list=self.get_first_steps(),
-        )
-        return context
-
-
-class AbstractProposalPage(ProposalPageMixin, Page):
-    content_panels = Page.content_panels + ProposalPageMixin.content_panels
-    search_fields = Page.search_fields + ProposalPageMixin.search_fields
-
-    class Meta:
-        abstract = True
+def get_proposal_models():
+    """Every concrete proposal page model of the project (usually one)."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, ProposalPageData) and not model._meta.abstract
+    ]
