@@ -607,6 +607,8 @@ class Application(models.Model):
         ]
         indexes = [
             models.Index(fields=["event", "status", "submitted_at"], name="klimakronsj_app_queue"),
+            # the desk's list in its default order: its first page is read from the index
+            models.Index(fields=["submitted_at", "id"], name="klimakronsj_app_submitted"),
             models.Index(
                 fields=["event"],
                 condition=Q(pending_mail__isnull=False),
