@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 
+from wagtail_klimakronsj import exports
 from wagtail_klimakronsj.exports import csv_response, iter_csv, neutralise, write_xlsx
 
 DANGEROUS = ["=1+1", "+47 123", "-2+3", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x")']
@@ -48,3 +49,23 @@ def test_xlsx_cells_are_not_formulas():
     assert sheet["A2"].data_type == "s"
     assert sheet["A3"].value == "'@x"
     assert sheet["B2"].value == datetime.datetime(2021, 9, 22, 11, 0)  # Europe/Oslo, CEST
+
+
+def test_xlsx_response_streams_while_it_is_written(monkeypatch):
+    """The first bytes leave before the rows are all read; the whole is one workbook."""
+    monkeypatch.setattr(exports, "CHUNK_BYTES", 1024)
+    read = []
+
+    def rows():
+        for i in range(3000):
+            read.append(i)
+            yield [f"Person {i}", i * 7919 % 100_003, datetime.date(2026, 1, 1 + i % 28)]
+
+    response = exports.xlsx_response("x.xlsx", [("Søknader", ["name", "n", "day"], rows())])
+    assert response.streaming
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    assert first.startswith(b"PK") and len(read) < 3000
+    sheet = openpyxl.load_workbook(io.BytesIO(first + b"".join(chunks))).active
+    assert sheet.max_row == 3001 and sheet["A3001"].value == "Person 2999"
+    assert sheet["C2"].value == datetime.datetime(2026, 1, 1)

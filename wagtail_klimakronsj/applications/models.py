@@ -181,6 +181,8 @@ class Application(models.Model):
         ]
         indexes = [
             models.Index(fields=["event", "status", "submitted_at"], name="klimakronsj_app_queue"),
+            # the desk's list in its default order: its first page is read from the index
+            models.Index(fields=["submitted_at", "id"], name="klimakronsj_app_submitted"),
             models.Index(
                 fields=["confirm_by"],
                 condition=Q(status="unconfirmed"),

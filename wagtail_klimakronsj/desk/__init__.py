@@ -9,7 +9,8 @@ event's counts page), never names.
 - ``permissions``: the two permissions and the checks on them
 - ``admin``: the application list (modeladmin): filters, inspect view, its export
 - ``exports``: the rows of the application, group and attendance spreadsheets
-- ``forms``: what the desk reads from a request, as Django forms
+- ``forms``: what the desk reads from a request, as Django forms (the list's query,
+  decisions and their return address, the pool, groups, attendance, personal data)
 - ``views``: one module per page of the desk (home, decisions, pool, groups,
   attendance, personal data), sharing ``views.common``
 - ``urls``, ``menu``: the admin URLs, menu items and page buttons

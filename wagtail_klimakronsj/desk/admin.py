@@ -5,6 +5,7 @@ the list's CSV/XLSX export. Applications are never added, edited or deleted by h
 from django.apps import apps
 from django.contrib.admin import DateFieldListFilter, SimpleListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
@@ -66,11 +67,11 @@ class EventFilter(IdFilter):
     field = "event_id"
 
     def lookups(self, request, model_admin):
+        # one index look-up per page (EXISTS), not a scan of every application
         events = get_page_model().objects.filter(
-            pk__in=Application.objects.values("event_id")
+            Exists(Application.objects.filter(event_id=OuterRef("pk")))
         ).order_by("-pk")
         return [(str(pk), title) for pk, title in events.values_list("pk", "title")]
-
 
 
 class CountyFilter(SimpleListFilter):
@@ -79,7 +80,7 @@ class CountyFilter(SimpleListFilter):
 
     def lookups(self, request, model_admin):
         counties = (
-            Municipality.objects.filter(applications__isnull=False)
+            Municipality.objects.filter(Exists(_applications_of(OuterRef("pk"))))
             .exclude(county="")
             .values_list("county", flat=True)
             .distinct()
@@ -101,18 +102,24 @@ class MunicipalityFilter(IdFilter):
     field = "municipality_id"
 
     def lookups(self, request, model_admin):
-        applications = Application.objects.all()
         event = read_id(request.GET.get("event"), get_page_model())
-        if event is not None:
-            applications = applications.filter(event_id=event)
+        if event is not None:  # one pass over the event's applications, as its counts
+            municipalities = Municipality.objects.filter(
+                pk__in=Application.objects.filter(event_id=event).values("municipality_id")
+            )
+        else:
+            municipalities = Municipality.objects.filter(Exists(_applications_of(OuterRef("pk"))))
+        municipalities = municipalities.order_by("name")
         county = request.GET.get("county")
-        municipalities = Municipality.objects.filter(
-            pk__in=applications.values("municipality_id")
-        ).order_by("name")
         if county:
             municipalities = municipalities.filter(county=county)
         return [(str(m.pk), str(m)) for m in municipalities]
 
+
+def _applications_of(municipality):
+    """The applications of one municipality: an EXISTS over the municipality's index
+    per municipality, whatever the number of applications."""
+    return Application.objects.filter(municipality_id=municipality)
 
 
 class ApplicationIndexView(IndexView):
@@ -125,6 +132,10 @@ class ApplicationIndexView(IndexView):
             return bad_list_query(request, self.index_url)
 
     def get_queryset(self, request=None):
+        # dispatch() builds the queryset and get_context_data() asks again: build it
+        # (and run the filters' look-ups) once
+        if getattr(self, "queryset", None) is not None:
+            return self.queryset
         if not ApplicationListQuery((request or self.request).GET).is_valid():
             raise IncorrectLookupParameters
         return super().get_queryset(request)

@@ -39,33 +39,38 @@ EXPORT_HEADER = [
 ]
 
 
+#: The columns of the application spreadsheet, read with ``values_list`` (no model
+#: instances); the last two make the group's name.
+APPLICATION_COLUMNS = (
+    "pk", "event__title", "status", "full_name", "email", "phone", "municipality__name",
+    "municipality__number", "municipality__county", "organisation", "role", "position",
+    "interests", "accessibility_needs", "extra_answers", "submitted_at", "decided_at",
+    "held_for_review", "group__name", "group__number",
+)
+
+
 def application_rows(queryset):
     status_labels = dict(ApplicationStatus.choices)
     role_labels = dict(Role.choices)
-    queryset = queryset.select_related("event", "municipality", "group")
-    for a in queryset.iterator(chunk_size=settings.EXPORT_CHUNK_SIZE):
-        m = a.municipality
-        yield [
-            a.pk,
-            a.event.title,
-            status_labels.get(a.status, a.status),
-            a.full_name,
-            a.email,
-            a.phone,
-            m.name if m else "",
-            m.number if m else "",
-            m.county if m else "",
-            a.organisation,
-            role_labels.get(a.role, a.role),
-            a.position,
-            a.interests,
-            a.accessibility_needs,
-            "; ".join(f"{k}: {v}" for k, v in (a.extra_answers or {}).items()),
-            a.submitted_at,
-            a.decided_at,
-            a.held_for_review,
-            str(a.group) if a.group_id else "",
-        ]
+    rows = queryset.values_list(*APPLICATION_COLUMNS).iterator(
+        chunk_size=settings.EXPORT_CHUNK_SIZE
+    )
+    for row in rows:
+        row = list(row)
+        row[2] = status_labels.get(row[2], row[2])
+        row[10] = role_labels.get(row[10], row[10])
+        extra = row[14]
+        row[14] = "; ".join(f"{k}: {v}" for k, v in extra.items()) if extra else ""
+        group_number = row.pop()
+        row.append(_group_name(row.pop(), group_number))
+        yield row
+
+
+def _group_name(name, number):
+    """``str(group)`` from its two columns ("" without a group)."""
+    if number is None:
+        return ""
+    return name or _("Group %(number)s") % {"number": number}
 
 
 def export_applications(queryset, spreadsheet_format, name="applications"):

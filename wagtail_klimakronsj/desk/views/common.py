@@ -3,7 +3,6 @@ lookup, the seat counts (no personal data) and the page rendering."""
 
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
 from ...applications import seats
@@ -49,15 +48,6 @@ def render(request, template, context, *, title, status=200):
         **context,
     }
     return TemplateResponse(request, template, context, status=status)
-
-
-def safe_next(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def event_counts(event):

@@ -16,9 +16,9 @@ from wagtail.admin import messages
 from ...applications import seats, workflow
 from ...models import Application, ApplicationStatus
 from ..admin import ApplicationModelAdmin
-from ..forms import DecideForm
+from ..forms import DecideForm, NextForm
 from ..permissions import require_decide
-from .common import DECISIONS, event_counts, get_event_or_404, safe_next
+from .common import DECISIONS, event_counts, get_event_or_404
 
 
 class _Rollback(Exception):
@@ -56,7 +56,7 @@ def preview_decision(event, ids, new_status):
 def decide_view(request):
     require_decide(request.user)
     fallback = reverse(ApplicationModelAdmin().url_helper.get_action_url_name("index"))
-    next_url = safe_next(request, fallback)
+    next_url = NextForm(request).target(fallback)
     if request.method != "POST":  # the login page sends an organiser back here with a GET
         return redirect(next_url)
     form = DecideForm(request.POST, decisions=DECISIONS)

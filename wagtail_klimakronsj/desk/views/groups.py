@@ -1,56 +1,66 @@
 """An event's groups page: propose, move people and name facilitators, confirm or
 reopen, email the groups, and the groups spreadsheet. The work is done by the group
-service (``wagtail_klimakronsj.groups.service``)."""
+services (``wagtail_klimakronsj.groups.service`` and ``.editing``)."""
 
-from collections import defaultdict
-
-from django.core.validators import EmailValidator, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin import messages
 
 from ...groups import grouping
-from ...groups.service import (
-    accepted_applications,
-    group_context,
-    propose_groups,
-    record_group_emails,
+from ...groups.editing import (
+    GroupsConfirmed,
+    confirm_groups,
+    groups_confirmed,
+    reopen_groups,
+    save_groups,
 )
-from ...models import Application, ParticipantGroup
-from ...params import read_id, reject_unsafe_characters
+from ...groups.service import group_context, propose_groups, record_group_emails
 from ..exports import export_groups
+from ..forms import GroupActionForm, GroupsForm
 from ..permissions import can_decide, require_decide, require_personal_data
 from .common import NAMESPACE, event_counts, get_event_or_404, render
+
+CONFIRMED = gettext_lazy("The groups are confirmed. Undo the confirmation first.")
 
 
 def groups_view(request, event_id):
     require_personal_data(request.user)
     event = get_event_or_404(event_id)
-    errors = {}
+    groups, unassigned = group_context(event)
+    form = None
     if request.method == "POST":
         require_decide(request.user)
-        action = request.POST.get("action")
-        handler = GROUP_ACTIONS.get(action)
-        if handler is None:
+        action = GroupActionForm(request.POST)
+        if not action.is_valid():
             messages.error(request, _("Unknown action."))
+        elif action.cleaned_data["action"] == "save":
+            members = [m for g in groups for m in g.member_list] + unassigned
+            form = GroupsForm(request.POST, groups=groups, members=members)
+            if form.is_valid():
+                _save(request, event, form)
+            else:
+                return _page(request, event, groups, unassigned, form)
         else:
-            response = handler(request, event, errors)
-            if response is not None:
-                return response
-        if not errors:
-            return redirect(reverse(f"{NAMESPACE}:groups", args=[event.pk]))
-    groups, unassigned = group_context(event)
-    if errors:
-        for group in groups:
-            group.facilitator_name = request.POST.get(f"facilitator_name-{group.pk}", "")
-            group.facilitator_email = request.POST.get(f"facilitator_email-{group.pk}", "")
-            group.email_error = errors.get(f"facilitator_email-{group.pk}", "")
-            group.name_error = errors.get(f"facilitator_name-{group.pk}", "")
-    confirmed = any(g.confirmed_at for g in groups)
+            GROUP_ACTIONS[action.cleaned_data["action"]](request, event)
+        return redirect(reverse(f"{NAMESPACE}:groups", args=[event.pk]))
+    return _page(request, event, groups, unassigned, form)
+
+
+def _page(request, event, groups, unassigned, form):
+    """The page; with ``form``'s values and errors when a save was refused (a 400)."""
+    errors = form.error_list() if form is not None else {}
+    for group in groups:
+        group.name_field = f"facilitator_name-{group.pk}"
+        group.email_field = f"facilitator_email-{group.pk}"
+        if form is not None:
+            group.facilitator_name = form[group.name_field].value() or ""
+            group.facilitator_email = form[group.email_field].value() or ""
+        group.name_error = errors.get(group.name_field, "")
+        group.email_error = errors.get(group.email_field, "")
+    for member in [m for g in groups for m in g.member_list] + unassigned:
+        member.group_error = errors.get(f"group-{member.pk}", "")
     return render(
         request,
         "wagtail_klimakronsj/admin/groups.html",
@@ -59,7 +69,7 @@ def groups_view(request, event_id):
             "counts": event_counts(event),
             "groups": groups,
             "unassigned": unassigned,
-            "confirmed": confirmed,
+            "confirmed": any(g.confirmed_at for g in groups),
             "errors": errors,
             "can_decide": can_decide(request.user),
             "sizes_note": _sizes_note(sum(len(g.member_list) for g in groups) + len(unassigned)),
@@ -83,104 +93,52 @@ def _sizes_note(count):
     ) % {"count": count, "groups": len(sizes), "sizes": ", ".join(str(s) for s in sizes)}
 
 
-def _group_propose(request, event, errors):
+def _save(request, event, form):
+    try:
+        save_groups(event, form.facilitators(), form.moves())
+    except GroupsConfirmed:
+        messages.error(request, str(CONFIRMED))
+    else:
+        messages.success(request, _("Groups saved."))
+
+
+def _propose(request, event):
     try:
         groups = propose_groups(event)
     except ValueError:
-        messages.error(request, _("The groups are confirmed. Undo the confirmation first."))
-        return None
+        messages.error(request, str(CONFIRMED))
+        return
     messages.success(
         request,
         ngettext("Proposed %(count)s group.", "Proposed %(count)s groups.", len(groups))
         % {"count": len(groups)},
     )
-    return None
 
 
-def _group_save(request, event, errors):
-    groups = {g.pk: g for g in ParticipantGroup.objects.filter(event_id=event.pk)}
-    if any(g.confirmed_at for g in groups.values()):
-        messages.error(request, _("The groups are confirmed. Undo the confirmation first."))
-        return None
-    validate = EmailValidator()
-    for group in groups.values():
-        name = request.POST.get(f"facilitator_name-{group.pk}", "").strip()[:200]
-        email = request.POST.get(f"facilitator_email-{group.pk}", "").strip()
-        try:
-            reject_unsafe_characters(name)
-        except ValidationError as error:
-            errors[f"facilitator_name-{group.pk}"] = error.messages[0]
-        if email:
-            try:
-                validate(email)
-            except ValidationError:
-                errors[f"facilitator_email-{group.pk}"] = _("Enter a valid email address.")
-        group.facilitator_name, group.facilitator_email = name, email
-    if errors:
-        return None
-    with transaction.atomic():
-        for group in groups.values():
-            group.save(update_fields=["facilitator_name", "facilitator_email"])
-        new_group = None
-        moves = defaultdict(list)
-        for application in accepted_applications(event):
-            value = request.POST.get(f"group-{application.pk}")
-            if value is None:
-                continue
-            if value == "new":
-                if new_group is None:
-                    number = max([g.number for g in groups.values()], default=0) + 1
-                    new_group = ParticipantGroup.objects.create(event_id=event.pk, number=number)
-                target = new_group.pk
-            else:
-                target = read_id(value, ParticipantGroup)
-                target = target if target in groups else None
-            if target != application.group_id:
-                moves[target].append(application.pk)
-        for target, ids in moves.items():
-            Application.objects.filter(pk__in=ids).update(group_id=target)
-        ParticipantGroup.objects.filter(event_id=event.pk, members__isnull=True).delete()
-    messages.success(request, _("Groups saved."))
-    return None
-
-
-def _group_confirm(request, event, errors):
-    updated = ParticipantGroup.objects.filter(
-        event_id=event.pk, confirmed_at__isnull=True
-    ).update(confirmed_at=timezone.now())
-    if updated:
+def _confirm(request, event):
+    if confirm_groups(event):
         messages.success(request, _("Groups confirmed."))
-    return None
 
 
-def _group_reopen(request, event, errors):
-    ParticipantGroup.objects.filter(event_id=event.pk).update(confirmed_at=None)
+def _reopen(request, event):
+    reopen_groups(event)
     messages.success(request, _("The groups can be changed again."))
-    return None
 
 
-def _group_email(request, event, errors):
-    if not ParticipantGroup.objects.filter(event_id=event.pk, confirmed_at__isnull=False).exists():
+def _email(request, event):
+    if not groups_confirmed(event):
         messages.error(request, _("Confirm the groups before emailing them."))
-        return None
+        return
     count = record_group_emails(event)
     messages.success(
         request,
         ngettext("%(count)s email queued.", "%(count)s emails queued.", count) % {"count": count},
     )
-    return None
 
 
-GROUP_ACTIONS = {
-    "propose": _group_propose,
-    "save": _group_save,
-    "confirm": _group_confirm,
-    "reopen": _group_reopen,
-    "email": _group_email,
-}
+GROUP_ACTIONS = {"propose": _propose, "confirm": _confirm, "reopen": _reopen, "email": _email}
 
 
 def groups_export(request, event_id, fmt):
     require_personal_data(request.user)
-    event = get_event_or_404(event_id)
-    return export_groups(event, fmt)
+    return export_groups(get_event_or_404(event_id), fmt)
