@@ -8,10 +8,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from tests.conftest import make_event, make_form_page
+from tests.proposal_helpers import make_archive, make_proposal
 from wagtail_klimakronsj.models import Application, ApplicationStatus, EventSession
-from wagtail_klimakronsj.pages.models import EventPage, ProposalPage
+from wagtail_klimakronsj.pages.models import EventPage, ProposalArchivePage, ProposalPage
 
 
 def get(client, page, **extra):
@@ -255,6 +257,57 @@ def test_bulk_created_proposals_are_listed_on_their_edition(client, root_page):
     assert "Proposals from this edition" not in get(client, event)
     add_proposals(archive, event, 3)
     assert "Proposals from this edition" in get(client, event)
+
+
+def test_the_proposals_come_from_the_cache_until_one_changes(client, root_page):
+    """A second request reads only what decides the list (ids, URL paths, publication
+    times), not the proposals themselves, nor their archive."""
+    event = make_event(root_page)
+    proposal = make_proposal(make_archive(root_page), "Grøne tak", event=event)
+    first = get(client, event)
+    assert "Grøne tak" in first and "All proposals from" in first
+    with CaptureQueriesContext(connection) as captured:
+        second = get(client, event)
+    assert second == first
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert not [q for q in sql if '"summary"' in q]  # no proposal page was loaded
+    empty = make_event(root_page, title="Utan forslag")
+    get(client, empty)
+    with CaptureQueriesContext(connection) as without_proposals:
+        get(client, empty)
+    assert len(sql) == len(without_proposals.captured_queries)  # nor their archive
+    proposal.title = "Grøne tak og vegger"
+    proposal.save_revision().publish()
+    assert "Grøne tak og vegger" in get(client, event)
+
+
+def test_a_view_restriction_on_the_archive_hides_its_proposals_at_once(client, root_page):
+    event = make_event(root_page)
+    archive = make_archive(root_page)
+    make_proposal(archive, "Bak passord", event=event)
+    assert "Bak passord" in get(client, event)
+    restriction = PageViewRestriction.objects.create(
+        page=archive, restriction_type=PageViewRestriction.PASSWORD, password="hemmeleg"
+    )
+    html = get(client, event)
+    assert "Bak passord" not in html and "Proposals from this edition" not in html
+    restriction.delete()
+    assert "Bak passord" in get(client, event)
+
+
+def test_moving_the_archive_changes_the_proposal_links_at_once(client, root_page):
+    event = make_event(root_page)
+    archive = make_archive(root_page)
+    proposal = make_proposal(archive, "Flytta", event=event)
+    assert f'href="{proposal.url}"' in get(client, event)
+    archive.slug = "nytt-arkiv"
+    archive.save_revision().publish()
+    moved = ProposalPage.objects.get(pk=proposal.pk)
+    assert moved.url != proposal.url
+    html = get(client, event)
+    assert f'href="{moved.url}"' in html and f'href="{proposal.url}"' not in html
+    assert f'href="{archive.url}?edition={event.pk}"' not in html
+    assert f'href="{ProposalArchivePage.objects.get(pk=archive.pk).url}?edition={event.pk}"' in html
 
 
 # -- what changes with time alone ---------------------------------------------------------

@@ -190,17 +190,35 @@ def paginate(results, number, per_page=None):
 # -- proposals of one event -------------------------------------------------------------
 
 
-def proposals_for_event(event, limit=5):
-    """Up to ``limit`` newest public proposals of ``event`` (one query per proposal model)."""
+def event_proposal_querysets(event, limit=5):
+    """The querysets ``proposals_for_event()`` reads: per proposal model, the newest
+    ``limit`` public proposals of ``event``."""
     if event is None or event.pk is None:
         return []
-    found = []
-    for model in get_proposal_models():
-        found += list(published_proposals(model).filter(event_id=event.pk)[:limit])
+    return [
+        published_proposals(model).filter(event_id=event.pk)[:limit]
+        for model in get_proposal_models()
+    ]
+
+
+def proposals_for_event(event, limit=5):
+    """Up to ``limit`` newest public proposals of ``event`` (one query per proposal model)."""
+    found = [proposal for rows in event_proposal_querysets(event, limit) for proposal in rows]
     found.sort(
         key=lambda p: (p.first_published_at is not None, p.first_published_at, p.pk), reverse=True
     )
     return found[:limit]
+
+
+def event_proposals_version(event, limit=5):
+    """What ``proposals_for_event(event, limit)`` is chosen from, without loading pages:
+    id, URL path and publication times of each proposal of the same querysets (one query
+    per proposal model). It changes when one of them is published, unpublished, moved,
+    deleted or put behind a view restriction, or another takes its place."""
+    fields = ("pk", "url_path", "first_published_at", "last_published_at")
+    return [
+        row for rows in event_proposal_querysets(event, limit) for row in rows.values_list(*fields)
+    ]
 
 
 def archive_for_proposals(proposals):
