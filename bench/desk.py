@@ -37,7 +37,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.desk_settings")
 
 #: URL names of the desk's application list, tried in order (the first that resolves).
 LIST_URL_NAMES = [
-    "wagtail_klimakronsj_application_modeladmin_index",  # wagtail-modeladmin (before issue 15)
+    "wagtail_klimakronsj_application_modeladmin_index",  # wagtail-modeladmin (the desk, before and after issue 15)
 ]
 VIEWSET_URL_NAME = "bench_applications:index"
 

@@ -7,9 +7,14 @@ Imports the example site's settings and changes only what a measurement needs:
 - rate limits raised, because every simulated applicant comes from 127.0.0.1.
 
 Environment: KLIMAKRONSJ_PG_* (set by ``scripts/pg-throwaway``), BENCH_CACHE=db to put
-the rate-limit cache in the database (shared by all gunicorn workers, like Redis would be),
-BENCH_SEAT_LOCKING=0 for the control run of the seat rush (``benchsite.apps`` takes the
-seat policy's lock away).
+the rate-limit cache (``WAGTAIL_KLIMAKRONSJ_CACHE``) in the database, shared by all
+gunicorn workers as Redis would be; the event page's fragments
+(``WAGTAIL_KLIMAKRONSJ_PAGE_CACHE``, ``{% wagtailpagecache %}``) stay in each worker's
+local memory, the example site's default: they are keyed on ``Page.cache_key`` and hold
+nothing that changes between publications. BENCH_SEAT_LOCKING=0 for the control run of
+the seat rush (``benchsite.apps`` takes the seat policy's lock away inside the bench's
+processes; the package has no setting for it). BENCH_OUTBOX_LOG: see
+``benchsite.middleware``.
 """
 
 import os

@@ -99,3 +99,81 @@ def test_instruction_counts_are_read_from_cachegrinds_summary_and_differenced():
     assert instructions.parse_instructions("valgrind: command not found") is None
     counts = {("plain", 0): 1_000, ("plain", 10): 1_000 + 10 * 250}
     assert instructions.per_request(counts, ["plain"], 10) == {"plain": 250}
+
+
+def test_issue_15s_bounds_are_checked():
+    bounds = {key: (ref, limit) for key, ref, limit, _text in measure.TARGETS_CHECKED}
+    assert bounds == {
+        "event": ("plain", 1.3),
+        "apply_get": ("builder_get", 0.5),
+        "apply_post": ("builder_post", 1.0),
+    }
+    per_round = {
+        "event": [{"app_ms": 12.0, "db_ms": 1.0}] * 3,
+        "plain": [{"app_ms": 9.0, "db_ms": 1.0}] * 3,  # 1.3x: met
+        "apply_get": [{"app_ms": 6.0, "db_ms": 0.0}] * 3,
+        "builder_get": [{"app_ms": 10.0, "db_ms": 0.0}] * 3,  # 0.6x: missed
+    }
+    summary = {key: rounds[0] for key, rounds in per_round.items()}
+    info = dict.fromkeys(("date", "nproc", "cpu", "python", "django", "wagtail"), "?")
+    info.update(gunicorn="?", postgresql="?")
+    config = {"command": "bench/run", "workers": 4, "concurrency": 4, "rounds": 3}
+    _markdown, verdicts = measure.report(summary, [], info, config, {}, per_round)
+    assert verdicts == {"event": "PASS", "apply_get": "FAIL", "apply_post": "NOT MEASURED"}
+
+
+def test_an_application_needs_both_of_its_submission_emails():
+    rows = [(1, "receipt"), (1, "organiser_notice"), (2, "receipt"), (3, "organiser_notice")]
+    assert measure.without_their_emails([1, 2, 3, 4], rows) == [2, 3, 4]
+    assert measure.without_their_emails([1], rows) == []
+
+
+def test_the_outbox_log_counts_requests_that_wrote_in_one_transaction(tmp_path):
+    log = tmp_path / "outbox.log"
+    log.write_text("1\n1\n0 application:atomic@1 notification:autocommit\n\n")
+    assert measure.read_outbox_log(str(log)) == (
+        2,
+        ["0 application:atomic@1 notification:autocommit"],
+    )
+    assert measure.read_outbox_log(str(tmp_path / "missing.log")) == (0, [])
+    assert measure.read_outbox_log(None) == (0, [])
+
+
+def test_the_server_tells_one_transaction_from_two():
+    middleware = pytest.importorskip("bench.benchsite.middleware")
+    outer, other = object(), object()
+    together = [("application", outer), ("notification", outer)]
+    assert middleware.one_transaction(together) == "1"
+    after_commit = [("application", outer), ("notification", other)]
+    assert middleware.one_transaction(after_commit).startswith("0 application:atomic@")
+    autocommit = [("application", outer), ("notification", None)]
+    assert middleware.one_transaction(autocommit).endswith("notification:autocommit")
+    assert middleware.one_transaction([("application", outer)]).startswith("0 ")
+
+
+@pytest.mark.django_db
+def test_the_server_logs_a_real_submission_as_one_transaction(
+    root_page, oslo, settings, monkeypatch, tmp_path
+):
+    """The query wrapper sees the application and its outbox rows inserted inside one
+    outermost atomic block, as ``workflow.submit`` writes them."""
+    pytest.importorskip("bench.benchsite.middleware")
+    from django.test import Client
+
+    from tests.apply_helpers import form_data
+    from tests.conftest import make_event, make_form_page
+    from wagtail_klimakronsj.models import Application, SeatPolicy
+
+    event = make_event(
+        root_page, seat_policy=SeatPolicy.FIRST_COME, organiser_emails="arrangor@example.org"
+    )
+    form_page = make_form_page(root_page, event)
+    log = tmp_path / "outbox.log"
+    monkeypatch.setenv("BENCH_OUTBOX_LOG", str(log))
+    settings.MIDDLEWARE = ["bench.benchsite.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]
+    response = Client().post(form_page.url, form_data(form_page, event, municipality=oslo.pk))
+    assert response.status_code in (302, 303)
+    application = Application.objects.get(event_id=event.pk)
+    text, ok = measure.outbox_report(Application.objects.filter(pk=application.pk), str(log))
+    assert ok, text
+    assert log.read_text() == "1\n"
