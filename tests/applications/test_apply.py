@@ -8,9 +8,11 @@ from django.core import mail
 from django.template import Context, Template
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
+from django.utils.html import escape
 
 from tests.apply_helpers import at, form_data, local
 from tests.conftest import make_event, make_form_page
+from wagtail_klimakronsj.applications.fields import MunicipalityField
 from wagtail_klimakronsj.applications.spam import make_form_token
 from wagtail_klimakronsj.models import (
     Application,
@@ -79,25 +81,23 @@ def test_a_municipality_made_inactive_meanwhile_is_refused_under_the_lock(
     client, form_page, event, oslo, monkeypatch
 ):
     """Made inactive after the form checked it (another request, between the check and
-    the event's lock): the seat policy checks the one chosen again under the lock, so
-    nothing is stored for an inactive municipality."""
-    from wagtail_klimakronsj.applications.fields import MunicipalityField
-
+    the event's lock): the seat policy checks the one chosen under the lock, so nothing
+    is stored for an inactive municipality, and the field says what to do."""
     Municipality.objects.filter(pk=oslo.pk).update(active=False)
     monkeypatch.setattr(MunicipalityField, "is_active", lambda field, pk: True)
     response = post(client, form_page, form_data(form_page, event, municipality=oslo.pk))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="kk-error-summary"' in html and 'href="#id_municipality' in html
+    message = str(MunicipalityField.default_error_messages["invalid_choice"])
+    assert html.count(escape(message)) == 2  # in the summary and at the field
     assert f'<option value="{oslo.pk}">' not in html
     assert not Application.objects.exists()
 
 
-def test_the_form_asks_the_database_whether_a_municipality_is_active(
-    client, form_page, event, oslo
-):
-    """No list kept between requests: one made inactive is refused by the form at once,
-    a new one is taken at once."""
+def test_the_database_decides_whether_a_municipality_is_active(client, form_page, event, oslo):
+    """No list kept between requests: one made inactive is refused at once (the seat
+    policy asks the database under the event's lock), a new one is taken at once."""
     Municipality.objects.filter(pk=oslo.pk).update(active=False)
     response = post(client, form_page, form_data(form_page, event, municipality=oslo.pk))
     assert response.status_code == 200
@@ -646,45 +646,7 @@ def test_rate_limit_per_ip(client, form_page, event, oslo):
     assert post(client, form_page, other_ip, REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
-# -- cost and embedding --------------------------------------------------------------------
-
-
-def test_queries_per_submission(client, first_come, oslo, django_assert_max_num_queries):
-    event, form_page = first_come
-    post(
-        client,
-        form_page,
-        form_data(form_page, event, email="warm@example.org", municipality=oslo.pk),
-    )
-    # Routing (Wagtail: site, pages, view restrictions: 7), the event's sessions (1), the
-    # extra questions (1, the form class is built per request), the municipality (1);
-    # then the submission in one transaction (the test's savepoint pair and one for the
-    # seats: 4): the event row's lock (1), the municipality again under the lock, the
-    # same form, the same email and the seat count (4), the application and its audit
-    # entry (with Wagtail's content type check: 3), the outbox (keys taken, both rows,
-    # their ids: 3). The emails are rendered when sent.
-    with django_assert_max_num_queries(25) as captured:
-        response = post(client, form_page, form_data(form_page, event, municipality=oslo.pk))
-    assert response.status_code == 302
-    print(f"\nqueries for one submission: {len(captured.captured_queries)}")
-
-
-def test_queries_per_get_do_not_grow_with_applications(
-    client, first_come, oslo, django_assert_max_num_queries
-):
-    event, form_page = first_come
-    client.get(form_page.url)
-    with django_assert_max_num_queries(12) as first:
-        client.get(form_page.url)
-    queries = len(first.captured_queries)
-    for i in range(5):
-        post(
-            client,
-            form_page,
-            form_data(form_page, event, email=f"p{i}@example.org", municipality=oslo.pk),
-        )
-    with django_assert_max_num_queries(queries):
-        client.get(form_page.url)
+# -- embedding (the cost: test_apply_cost.py) -----------------------------------------------
 
 
 def test_form_embeds_on_the_event_page(form_page, event):

@@ -279,18 +279,19 @@ def test_a_failed_enqueue_only_delays_the_emails(
 
 def test_the_submission_writes_in_few_statements(first_come, django_assert_num_queries):
     """In one transaction (a savepoint pair, and one for the seats: the test runs in a
-    transaction of its own): the event row's lock, the duplicate check, the seat count,
-    the application, its audit entry (with Wagtail's check of its content type), and
-    the outbox's three (keys taken, the rows, their ids). The same email again: the
-    lock and the check, nothing written."""
+    transaction of its own): the event row's lock, the duplicate check (same email or
+    same form, one query), the seat count, the application, its audit entry (with
+    Wagtail's check of its content type), and the outbox's two (the rows, their ids).
+    The same email again: the lock, the check and the earlier application, nothing
+    written."""
     event, form_page = first_come
     workflow.submit(event, form_page, fields(0))
-    with django_assert_num_queries(13) as captured:
+    with django_assert_num_queries(12) as captured:
         application, created, _ = workflow.submit(event, form_page, fields(1))
     assert created and application.status == ApplicationStatus.WAITLISTED
     sql = [q["sql"] for q in captured.captured_queries]
     assert sum(s.startswith("INSERT") for s in sql) == 3
-    with django_assert_num_queries(6) as captured:
+    with django_assert_num_queries(7) as captured:
         again, created, _ = workflow.submit(event, form_page, fields(1))
     assert not created and again.pk == application.pk
     assert not any(q["sql"].startswith(("INSERT", "UPDATE")) for q in captured.captured_queries)

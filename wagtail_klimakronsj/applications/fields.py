@@ -149,12 +149,13 @@ class MunicipalityField(forms.Field):
         return pk
 
     def is_active(self, pk):
-        """From the rows when loaded (rendering), else one query. The seat policy checks
-        the id again under the event's lock (``seats.MunicipalityNotOffered``), so a
-        municipality made inactive in between is never stored."""
+        """From the rows when loaded (rendering), else taken as offered: the database
+        decides once, under the event's lock (``seats.apply`` raises
+        ``MunicipalityNotOffered``, shown as this field's ``invalid_choice``), so a
+        municipality gone or made inactive is never stored."""
         if self._rows is not None:
             return pk in {row[0] for row in self._rows}
-        return Municipality.objects.filter(pk=pk, active=True).exists()
+        return True
 
     def prepare_for_render(self):
         self.rows  # noqa: B018  (loads the rows into the widget)

@@ -249,7 +249,10 @@ def _json_value(value):
 
 
 def build_form_class(form_fields, base=ApplicationForm, builder_class=ExtraQuestionsBuilder):
-    """The form class for one page: ``base`` plus one field per extra question."""
+    """The form class for one page: ``base`` plus one field per extra question (``base``
+    itself when the page has none)."""
     extra = builder_class(form_fields).formfields
+    if not extra:
+        return base
     attrs = {f"{base.extra_prefix}{name}": field for name, field in extra.items()}
     return type("ApplicationFormWithExtraQuestions", (base,), attrs)

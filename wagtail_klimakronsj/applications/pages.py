@@ -8,7 +8,9 @@ One request walks down in this file, as in Wagtail's ``FormMixin``::
          -> serve_receipt() -> render_landing_page()
 
 Each step is a method a site can override. The form class is built for each request
-from the page's questions, and the event is looked up with a query per request.
+from the page's questions, and the event is looked up with a query per request (its
+``event_fields`` only). The database decides, under the event's lock, whether the
+municipality chosen is active (``seats.apply``), so a POST asks it once.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -51,6 +53,27 @@ class ApplicationFormPageMixin(ApplicationFormPageData):
     rate_limited_template = "wagtail_klimakronsj/pages/application_form_page_rate_limited.html"
     #: How long the receipt link (after the redirect) stays valid, in seconds.
     receipt_max_age = 24 * 3600
+    #: The event's fields that this page, its templates and the submission read
+    #: (``find_event`` loads only these; the new application's ``event`` is that
+    #: object too). A field not listed still works, with one query the first time it
+    #: is read: add the ones an overridden template shows.
+    event_fields = (
+        "title",
+        "url_path",
+        "locale",
+        "content_type",
+        "seat_limit",
+        "seat_policy",
+        "municipality_cap",
+        "waiting_list",
+        "confirm_email",
+        "confirmation_hours",
+        "applications_open_date",
+        "applications_open_time",
+        "application_deadline_date",
+        "application_deadline_time",
+        "organiser_emails",
+    )
 
     class Meta:
         abstract = True
@@ -93,13 +116,14 @@ class ApplicationFormPageMixin(ApplicationFormPageData):
 
     def find_event(self):
         """The live event page with the id ``event``, of the project's event page models
-        (one query for the usual single model), or None."""
+        (one query for the usual single model, its ``event_fields``), or None."""
         for model in event_page_models():
             content_type = ContentType.objects.get_for_model(model)
-            events = model._default_manager.live().filter(content_type=content_type)
-            event = events.filter(pk=self.event_id).first()
-            if event is not None:
-                return event
+            events = model._default_manager.live().only(*self.event_fields)
+            try:
+                return events.get(content_type=content_type, pk=self.event_id)
+            except model.DoesNotExist:
+                continue
         return None
 
     def get_event_state(self, event, now=None):

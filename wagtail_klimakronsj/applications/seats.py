@@ -137,6 +137,25 @@ def _check_municipality(application):
         raise MunicipalityNotOffered(application.municipality_id)
 
 
+def _check_duplicates(event_id, email_key, form_nonce):
+    """The pk of the application this email already sent to the event, or None; raises
+    ``FormAlreadyUsed`` when the form's nonce sent the application of another email.
+    One query: both keys are unique per event, so it reads at most two rows."""
+    same = Q(email_key=email_key)
+    if form_nonce:
+        same |= Q(form_nonce=form_nonce)
+    rows = Application.objects.filter(same, event_id=event_id).order_by()
+    existing_pk, same_form_pk = None, None
+    for pk, row_email_key, row_nonce in rows.values_list("pk", "email_key", "form_nonce"):
+        if row_email_key == email_key:
+            existing_pk = pk
+        if form_nonce and row_nonce == form_nonce:
+            same_form_pk = pk
+    if same_form_pk is not None and same_form_pk != existing_pk:
+        raise FormAlreadyUsed()
+    return existing_pk
+
+
 def apply(event, fields, *, held_for_review=False, hold_reason=""):
     """Store one application and decide its first status.
 
@@ -154,18 +173,13 @@ def apply(event, fields, *, held_for_review=False, hold_reason=""):
     form_nonce = fields.get("form_nonce") or ""
     with transaction.atomic():
         lock_event(event.pk)
-        application = Application(event_id=event.pk, **fields)
+        # ``event=``: the receivers of ``application_submitted`` find it loaded.
+        application = Application(event=event, **fields)
         application.held_for_review, application.hold_reason = held_for_review, hold_reason
         _check_municipality(application)
-        on_event = Application.objects.filter(event_id=event.pk)
-        existing = on_event.filter(email_key=email_key).first()
-        if form_nonce:
-            same_form = on_event.filter(form_nonce=form_nonce).values_list("pk", flat=True)
-            same_form = same_form.first()
-            if same_form is not None and (existing is None or same_form != existing.pk):
-                raise FormAlreadyUsed()
-        if existing is not None:
-            return existing, False, []
+        existing_pk = _check_duplicates(event.pk, email_key, form_nonce)
+        if existing_pk is not None:
+            return Application.objects.get(pk=existing_pk), False, []
         status = ApplicationStatus.PENDING
         if event.seat_policy == SeatPolicy.FIRST_COME and not held_for_review:
             if _room_for(event, application, seats_held(event.pk)) is None:

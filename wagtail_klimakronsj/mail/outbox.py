@@ -15,6 +15,7 @@ are written in full when recorded (``written``).
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 
 from ..choices import NotificationStatus
 from . import messages, tasks
@@ -68,19 +69,18 @@ def record(rows):
     rows = [row for row in rows if row is not None and row.to]
     if not rows:
         return []
-    keys = [row.dedupe_key for row in rows]
     with transaction.atomic(savepoint=False):  # the caller's transaction, if any
-        taken = set(
-            Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
-        )
-        new = [row for row in rows if row.dedupe_key not in taken]
-        # ignore_conflicts: a writer racing for the same key (two clicks at once) waits
-        # for the other and writes nothing; its task then finds the row claimed or sent.
-        Notification.objects.bulk_create(new, ignore_conflicts=True)
+        # The unique key decides: a row whose key is recorded already is not written
+        # (ignore_conflicts), nor is one a writer racing for the same key (two clicks at
+        # once) has written: it waits for the other, then writes nothing.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        # The rows written now carry this call's ``created_at`` (set by bulk_create); a
+        # row recorded earlier under the same key has an earlier one.
+        written = Q()
+        for row in rows:
+            written |= Q(dedupe_key=row.dedupe_key, created_at=row.created_at)
         ids = list(
-            Notification.objects.filter(
-                dedupe_key__in=[row.dedupe_key for row in new], status=NotificationStatus.QUEUED
-            )
+            Notification.objects.filter(written, status=NotificationStatus.QUEUED)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
