@@ -204,7 +204,11 @@ class GroupsForm(forms.Form):
             if name not in self.data:
                 continue
             value = self.cleaned_data[name]
-            moves[member.pk] = int(value) if value.isdigit() else (value or None)
+            # a valid choice: "" (no group), NEW_GROUP, or a group's pk
+            if value == "":
+                moves[member.pk] = None
+            else:
+                moves[member.pk] = value if value == NEW_GROUP else int(value)
         return moves
 
     def error_list(self):

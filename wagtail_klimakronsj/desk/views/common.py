@@ -5,7 +5,6 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy
 
-from ...applications import seats
 from ...compat import get_page_model
 from ...models import ApplicationStatus, EventPageMixin
 from ...params import read_id
@@ -51,21 +50,5 @@ def render(request, template, context, *, title, status=200):
 
 
 def event_counts(event):
-    counts = seats.seat_counts(event.pk)
-    accepted = counts[ApplicationStatus.ACCEPTED]
-    taken = accepted + counts[ApplicationStatus.UNCONFIRMED]  # a held seat is taken
-    return {
-        "event": event,
-        "limit": event.seat_limit,
-        "taken": taken,
-        "accepted": accepted,
-        "unconfirmed": counts[ApplicationStatus.UNCONFIRMED],
-        "expired": counts[ApplicationStatus.EXPIRED],
-        "left": max(event.seat_limit - taken, 0),
-        "waiting": counts[ApplicationStatus.WAITLISTED],
-        "pending": counts[ApplicationStatus.PENDING],
-        "declined": counts[ApplicationStatus.DECLINED],
-        "withdrawn": counts[ApplicationStatus.WITHDRAWN],
-        "total": sum(counts.values()),
-        "cap": event.municipality_cap,
-    }
+    """The event's seats and applications by status (``EventPageData.get_seat_counts``)."""
+    return event.get_seat_counts()
