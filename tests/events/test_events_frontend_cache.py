@@ -165,3 +165,22 @@ def test_nothing_is_purged_without_a_frontend_cache(
     form_page = make_form_page(root_page, event)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.submit(event, form_page, fields())
+
+
+def test_without_a_frontend_cache_a_decision_loads_no_event_per_application(
+    root_page, django_assert_num_queries
+):
+    """The receivers check the configuration before they read ``application.event``: a
+    bulk decision on a site without a frontend cache costs no query per application."""
+    from wagtail_klimakronsj.events import purge
+
+    event = make_event(root_page)
+    [application] = seed(event, 1)
+    application = Application.objects.get(pk=application.pk)  # its event not loaded
+    with django_assert_num_queries(0):
+        purge.application_status_changed_receiver(
+            Application,
+            application=application,
+            old_status=ApplicationStatus.PENDING,
+            new_status=ApplicationStatus.ACCEPTED,
+        )

@@ -31,10 +31,11 @@ def frontend_cache_configured():
     )
 
 
-def purge_event(event):
-    """Purge the event page's URLs from the frontend cache (when one is configured)."""
-    if event is not None and frontend_cache_configured():
-        purge_page_from_cache(event)
+def _purge_event_of(instance):
+    """Purge the event of an application, form page or proposal. The configuration is
+    checked first, so a site without a frontend cache never loads the event for it."""
+    if getattr(instance, "event_id", None) and frontend_cache_configured():
+        purge_page_from_cache(instance.event)
 
 
 def _takes_or_frees_a_seat(*statuses):
@@ -43,19 +44,18 @@ def _takes_or_frees_a_seat(*statuses):
 
 def application_submitted_receiver(sender, application, **kwargs):
     if _takes_or_frees_a_seat(application.status):
-        purge_event(application.event if application.event_id else None)
+        _purge_event_of(application)
 
 
 def application_status_changed_receiver(sender, application, old_status, new_status, **kwargs):
     if _takes_or_frees_a_seat(old_status, new_status):
-        purge_event(application.event if application.event_id else None)
+        _purge_event_of(application)
 
 
 def page_with_event_changed(sender, instance, **kwargs):
     """A form page or a proposal (a page with an ``event``) was published or unpublished:
     its event page links or lists it."""
-    if getattr(instance, "event_id", None) and frontend_cache_configured():
-        purge_event(instance.event)
+    _purge_event_of(instance)
 
 
 def connect_receivers():
